@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace Likeperson;
+
+/// <summary>
+/// The one place where failures become RFC 9457 problem responses with a stable `code`. SQL
+/// functions raise custom SQLSTATEs 'LPnnn' (nnn = HTTP status, MESSAGE = code, DETAIL = text), so
+/// the database's rules reach the client without C# keeping a second copy of them.
+/// </summary>
+public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, code, detail, errors) = Map(exception);
+        if (status >= 500)
+            logger.LogError(exception, "Unhandled failure on {Method} {Path}", http.Request.Method, http.Request.Path);
+        await WriteAsync(http, status, code, detail, errors);
+        return true;
+    }
+
+    public static Task WriteAsync(HttpContext http, int status, string code, string detail, IDictionary<string, string[]>? errors = null)
+    {
+        if (http.Response.HasStarted) return Task.CompletedTask;
+        http.Response.Clear();
+        http.Response.StatusCode = status;
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = $"https://likeperson.no/problems/{code}",
+            ["title"] = Title(status),
+            ["status"] = status,
+            ["detail"] = detail,
+            ["code"] = code,
+        };
+        if (errors is not null) body["errors"] = errors;
+        return http.Response.WriteAsJsonAsync(body, (JsonSerializerOptions?)null, "application/problem+json");
+    }
+
+    public static string Title(int status) => status switch
+    {
+        400 => "Malformed request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        405 => "Method not allowed",
+        409 => "Conflict",
+        412 => "Precondition failed",
+        415 => "Unsupported media type",
+        422 => "Unprocessable request",
+        _ => "Server error",
+    };
+
+    public static string CodeFor(int status) => status switch
+    {
+        400 => "malformed_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        412 => "version_mismatch",
+        415 => "unsupported_media_type",
+        _ => "error",
+    };
+
+    private static (int, string, string, IDictionary<string, string[]>?) Map(Exception e) => e switch
+    {
+        ApiException a => (a.Status, a.Code, a.Message, a.Errors),
+        BadHttpRequestException b => (b.StatusCode == 415 ? 415 : 400, b.StatusCode == 415 ? "unsupported_media_type" : "malformed_request",
+            b.InnerException is JsonException j ? JsonProblem(j) : b.Message, null),
+        JsonException j => (400, "malformed_request", JsonProblem(j), null),
+        PostgresException p => MapPostgres(p),
+        _ => (500, "internal_error", "Something went wrong on our side; it has been logged.", null),
+    };
+
+    private static string JsonProblem(JsonException j) => j.Path is { Length: > 0 } path
+        ? $"The JSON body could not be read at {path}: wrong type, unknown enum value or bad format."
+        : "The JSON body is malformed or missing.";
+
+    private static (int, string, string, IDictionary<string, string[]>?) MapPostgres(PostgresException p)
+    {
+        if (p.SqlState.StartsWith("LP") && int.TryParse(p.SqlState[2..], out var status))
+        {
+            IDictionary<string, string[]>? errors = p.Hint is { Length: > 0 } field
+                ? new Dictionary<string, string[]> { [field] = [p.Detail ?? p.MessageText] } : null;
+            return (status, p.MessageText, p.Detail ?? p.MessageText, errors);
+        }
+        return p.SqlState switch
+        {
+            PostgresErrorCodes.CheckViolation when p.ConstraintName == "notification_preferences_critical" =>
+                (422, "critical_notification", "Certification-expiry auto-pause notifications are compliance-critical: they cannot be disabled or put in a digest.", null),
+            PostgresErrorCodes.CheckViolation => (422, "validation_failed", $"The value breaks the rule '{p.ConstraintName}'.",
+                new Dictionary<string, string[]> { [FieldOf(p.ConstraintName)] = [$"Breaks the rule '{p.ConstraintName}'."] }),
+            PostgresErrorCodes.UniqueViolation => (409, "conflict", $"That already exists ({p.ConstraintName}).", null),
+            PostgresErrorCodes.ForeignKeyViolation => (422, "validation_failed", "A referenced record does not exist in this organisation.", null),
+            PostgresErrorCodes.InsufficientPrivilege => (403, "forbidden", "Your role does not allow this.", null),
+            PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.InvalidTextRepresentation
+                or PostgresErrorCodes.InvalidDatetimeFormat or PostgresErrorCodes.DatetimeFieldOverflow
+                or PostgresErrorCodes.NumericValueOutOfRange => (422, "validation_failed", p.MessageText, null),
+            PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
+                (409, "conflict", "A concurrent change won; fetch the current state and try again.", null),
+            _ => (500, "internal_error", "Something went wrong on our side; it has been logged.", null),
+        };
+    }
+
+    /// <summary>Constraint names follow table_field_rule, so the field is readable from them.</summary>
+    private static string FieldOf(string? constraint)
+    {
+        if (constraint is null) return "body";
+        var parts = constraint.Split('_');
+        return parts.Length >= 3 ? string.Join('_', parts[1..^1]) : constraint;
+    }
+}

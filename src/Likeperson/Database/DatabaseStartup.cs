@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace Likeperson.Database;
+
+/// <summary>
+/// Brings the database to a usable state before the server takes requests: the embedded cluster
+/// when no connection string is configured, the roles and database it needs, and migrations.
+/// </summary>
+public static class DatabaseStartup
+{
+    public static async Task<(DatabaseConnections Connections, EmbeddedPostgres? Embedded)> PrepareAsync(
+        IConfiguration config, ILogger logger, bool migrate = true)
+    {
+        EmbeddedPostgres? embedded = null;
+        DatabaseConnections connections;
+        if (string.IsNullOrWhiteSpace(config.GetConnectionString("Likeperson")))
+        {
+            embedded = new EmbeddedPostgres(config["Database:DataDirectory"] ?? ".data/postgres");
+            logger.LogInformation("Starting the embedded PostgreSQL in {Directory}", embedded.DataDirectory);
+            await embedded.StartAsync();
+            connections = DatabaseConnections.ForSocket(embedded.SocketDirectory, DatabaseConnections.DatabaseName);
+            await ClusterSetup.EnsureRolesAndDatabaseAsync(
+                DatabaseConnections.Build(embedded.SocketDirectory, "postgres", "postgres"), DatabaseConnections.DatabaseName);
+        }
+        else
+        {
+            connections = DatabaseConnections.FromConfiguration(config);
+        }
+
+        if (migrate && connections.Owner is not null)
+        {
+            var applied = await new Migrator(connections.Owner, logger).MigrateUpAsync();
+            logger.LogInformation("Database schema is at version {Version} ({Applied} migration(s) applied now)", Migrator.Latest, applied);
+        }
+        return (connections, embedded);
+    }
+
+    public static NpgsqlDataSource DataSource(string connectionString, string applicationName) =>
+        new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString)
+            .Build();
+}
+
+/// <summary>Stops the embedded cluster when the server shuts down (registered first, so it stops last).</summary>
+public sealed class EmbeddedPostgresLifetime(EmbeddedPostgres? embedded) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => embedded?.StopAsync() ?? Task.CompletedTask;
+}

@@ -1,0 +1,79 @@
+using System.Data;
+using Npgsql;
+
+namespace Likeperson.Database;
+
+/// <summary>
+/// The two ways into the database. <see cref="AsPersonAsync{T}"/> is how requests run: one
+/// transaction as the application role, with the caller's identity set first so that row-level
+/// security applies to every statement. <see cref="AsWorkerAsync{T}"/> is for background work and
+/// system-admin setup, as the explicitly privileged worker role.
+/// </summary>
+public sealed class Db(AppDataSource app, WorkerDataSource worker)
+{
+    public NpgsqlDataSource App => app.Source;
+    public NpgsqlDataSource Worker => worker.Source;
+
+    public async Task<T> AsPersonAsync<T>(Guid personId, Func<Session, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var conn = await app.Source.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var caller = await LoadCallerAsync(conn, personId, ct);
+        var result = await work(new Session(conn, caller));
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    public async Task<T> AsWorkerAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct = default,
+        IsolationLevel isolation = IsolationLevel.ReadCommitted)
+    {
+        await using var conn = await worker.Source.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(isolation, ct);
+        var result = await work(conn);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Sets the identity for RLS and reads the caller's organisation and roles, in one round trip.</summary>
+    private static async Task<Caller?> LoadCallerAsync(NpgsqlConnection conn, Guid personId, CancellationToken ct)
+    {
+        const string callerSql = """
+            SELECT p.id, p.organization_id, p.org_admin,
+                   coalesce(array_agg(m.chapter_id) FILTER (WHERE m.role = 'coordinator'), '{}'),
+                   coalesce(array_agg(m.chapter_id) FILTER (WHERE m.role = 'peer_mentor'), '{}')
+            FROM people p LEFT JOIN chapter_memberships m ON m.person_id = p.id
+            WHERE p.id = $1
+            GROUP BY p.id
+            """;
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT set_config('app.person_id', $1::text, true)") { Parameters = { new() { Value = personId } } },
+                new NpgsqlBatchCommand(callerSql) { Parameters = { new() { Value = personId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return null;
+        return new Caller(reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2),
+            reader.GetFieldValue<Guid[]>(3), reader.GetFieldValue<Guid[]>(4));
+    }
+}
+
+/// <summary>A request's open transaction and who is asking (null when the token's subject is no person here).</summary>
+public sealed record Session(NpgsqlConnection Connection, Caller? Caller)
+{
+    public Caller Person => Caller ?? throw new ApiException(404, "not_found", "No such person in any organisation.");
+}
+
+/// <summary>The caller as the database knows them, read afresh on every request (never from token claims).</summary>
+public sealed record Caller(Guid PersonId, Guid OrganizationId, bool OrgAdmin, Guid[] CoordinatedChapters, Guid[] MentoredChapters)
+{
+    public bool Coordinates(IEnumerable<Guid> chapterIds) => chapterIds.Any(c => CoordinatedChapters.Contains(c));
+    public bool IsCoordinator => CoordinatedChapters.Length > 0;
+}
+
+public sealed record AppDataSource(NpgsqlDataSource Source);
+public sealed record WorkerDataSource(NpgsqlDataSource Source);

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dapper;
+using Likeperson.Auth;
+using Likeperson.Database;
+using Likeperson.Demo;
+using Likeperson.Mentors;
+using Likeperson.Operations;
+using Likeperson.Organizations;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Likeperson;
+
+/// <summary>The composition root: services, middleware and every feature's endpoints. Tests build the same app.</summary>
+public static class LikepersonApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        var builder = WebApplication.CreateBuilder(args);
+        customize?.Invoke(builder);
+        var config = builder.Configuration;
+
+        using var startupLoggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        var startupLog = startupLoggers.CreateLogger("Likeperson.Startup");
+        var (connections, embedded) = await DatabaseStartup.PrepareAsync(config, startupLog);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(embedded is null ? new EmbeddedPostgresLifetime(null) : new EmbeddedPostgresLifetime(embedded));
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedPostgresLifetime>());
+        services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson")));
+        services.AddSingleton(new WorkerDataSource(DatabaseStartup.DataSource(connections.Worker, "likeperson-worker")));
+        services.AddSingleton<Db>();
+        services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
+        services.AddScoped<OrgAccess>();
+
+        services.AddAuthentication(BearerAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+        services.AddAuthorization();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            var status = c.ProblemDetails.Status ?? 500;
+            c.ProblemDetails.Extensions.TryAdd("code", ProblemMapping.CodeFor(status));
+            c.ProblemDetails.Title = ProblemMapping.Title(status);
+        });
+        services.AddExceptionHandler<ProblemMapping>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Likeperson API";
+            doc.Info.Version = "v1";
+            doc.Info.Description = OpenApiNotes.Description;
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        if (config.GetValue<bool>("Demo:Seed"))
+        {
+            await DemoData.EnsureAsync(app.Services.GetRequiredService<WorkerDataSource>().Source);
+            app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+                DemoApi.SignInHelp(app.Urls.FirstOrDefault() ?? "http://127.0.0.1:5080")));
+        }
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Likeperson API v1"); o.RoutePrefix = "swagger"; });
+        app.MapHealthApi();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapOrganizationsApi();
+        api.MapPeopleApi();
+        api.MapContactsApi();
+        api.MapMentorsApi();
+        if (app.Environment.IsDevelopment())
+            api.MapDemoApi();
+        return app;
+    }
+}

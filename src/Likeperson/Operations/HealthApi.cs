@@ -1,0 +1,35 @@
+using Likeperson.Database;
+using Npgsql;
+
+namespace Likeperson.Operations;
+
+/// <summary>Liveness and readiness. Readiness fails only when the database is unreachable or behind the code.</summary>
+public static class HealthApi
+{
+    public static void MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).WithTags("Operations").WithSummary("The process is alive.");
+        app.MapGet("/readyz", Ready).WithTags("Operations")
+            .WithSummary("Database reachable and schema current; also reports degraded states without failing.");
+    }
+
+    private static async Task<IResult> Ready(Db db, CancellationToken ct)
+    {
+        int version;
+        try
+        {
+            await using var conn = await db.App.OpenConnectionAsync(ct);
+            version = await Migrator.CurrentVersionAsync(conn, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            return TypedResults.Json(new ReadyResponse("unavailable", 0, Migrator.Latest, [$"database unreachable: {e.Message}"]), statusCode: 503);
+        }
+        if (version != Migrator.Latest)
+            return TypedResults.Json(new ReadyResponse("unavailable", version, Migrator.Latest,
+                [$"schema is at version {version}, this build needs {Migrator.Latest}: run the migrate verb"]), statusCode: 503);
+        return TypedResults.Ok(new ReadyResponse("ready", version, Migrator.Latest, []));
+    }
+
+    public sealed record ReadyResponse(string Status, int SchemaVersion, int ExpectedSchemaVersion, string[] Problems);
+}

@@ -1,0 +1,61 @@
+namespace Likeperson.Organizations;
+
+/// <summary>Chapter roles. peer_mentor: supports contacts; coordinator: supervises the chapter's mentors.</summary>
+public enum ChapterRole { PeerMentor, Coordinator }
+
+public sealed record OrganizationSettings(
+    bool RequireReactivationAck, int ReminderThresholdDays, int EscalationThresholdDays, int[] HonorariumThresholds,
+    int DigestHour, string Timezone, bool PushIncludesReason)
+{
+    public static OrganizationSettings Defaults { get; } = new(false, 10, 20, [], 8, "Europe/Oslo", false);
+
+    public OrganizationSettings With(SettingsPatch? p) => p is null ? this : new(
+        p.RequireReactivationAck ?? RequireReactivationAck, p.ReminderThresholdDays ?? ReminderThresholdDays,
+        p.EscalationThresholdDays ?? EscalationThresholdDays, p.HonorariumThresholds ?? HonorariumThresholds,
+        p.DigestHour ?? DigestHour, p.Timezone ?? Timezone, p.PushIncludesReason ?? PushIncludesReason);
+
+    public void Validate(Validation v, string prefix)
+    {
+        v.Check(ReminderThresholdDays is >= 1 and <= 365, prefix + "reminder_threshold_days", "Must be between 1 and 365.");
+        v.Check(EscalationThresholdDays is >= 1 and <= 365, prefix + "escalation_threshold_days", "Must be between 1 and 365.");
+        v.Check(EscalationThresholdDays >= ReminderThresholdDays, prefix + "escalation_threshold_days", "Must not be below reminder_threshold_days.");
+        v.Check(HonorariumThresholds.All(t => t > 0), prefix + "honorarium_thresholds", "Thresholds must be positive integers.");
+        v.Check(HonorariumThresholds.Distinct().Count() == HonorariumThresholds.Length, prefix + "honorarium_thresholds", "Thresholds must be distinct.");
+        v.Check(DigestHour is >= 0 and <= 23, prefix + "digest_hour", "Must be an hour between 0 and 23.");
+        v.Check(TimeZones.IsKnown(Timezone), prefix + "timezone", "Must be an IANA time zone such as Europe/Oslo.");
+    }
+}
+
+/// <summary>Only the members sent are changed.</summary>
+public sealed record SettingsPatch(
+    bool? RequireReactivationAck, int? ReminderThresholdDays, int? EscalationThresholdDays, int[]? HonorariumThresholds,
+    int? DigestHour, string? Timezone, bool? PushIncludesReason);
+
+public sealed record CreateOrganizationRequest(string? Name, SettingsPatch? Settings);
+
+public sealed record OrganizationResponse(Guid Id, string Name, OrganizationSettings Settings, DateTime CreatedAt);
+
+public sealed record CreateChapterRequest(string? Name);
+
+public sealed record ChapterResponse(Guid Id, Guid OrganizationId, string Name);
+
+public sealed record Membership(Guid ChapterId, ChapterRole Role);
+
+public sealed record CreatePersonRequest(string? DisplayName, bool? OrgAdmin, Membership[]? Memberships, DateOnly? CertificationExpiresAt);
+
+public sealed record ReplaceMembershipsRequest(Membership[]? Memberships);
+
+public sealed record PersonResponse(Guid Id, string DisplayName, Guid OrganizationId, bool OrgAdmin, Membership[] Memberships);
+
+public sealed record CreateContactRequest(string? DisplayName, Guid? ChapterId);
+
+public sealed record ContactResponse(Guid Id, Guid OrganizationId, Guid ChapterId, string DisplayName);
+
+public static class TimeZones
+{
+    public static bool IsKnown(string? id) => !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+
+    /// <summary>Today's date in the organisation's time zone (pause dates and "overdue" are judged there).</summary>
+    public static DateOnly Today(TimeProvider clock, string timezone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(timezone)).DateTime);
+}

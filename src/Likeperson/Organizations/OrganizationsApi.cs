@@ -1,0 +1,133 @@
+using System.Security.Claims;
+using Dapper;
+using Likeperson.Auth;
+using Likeperson.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Likeperson.Organizations;
+
+/// <summary>Organisations, their settings and chapters.</summary>
+public static class OrganizationsApi
+{
+    private const string SelectOrganization = """
+        SELECT id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
+               digest_hour, timezone, push_includes_reason, created_at
+        FROM organizations
+        """;
+
+    public static void MapOrganizationsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/organizations").WithTags("Setup").RequireAuthorization();
+        group.MapPost("/", Create).WithSummary("Create an organisation (system admin).");
+        group.MapGet("/{orgId:guid}", Get).WithSummary("An organisation and its settings (any member).");
+        group.MapPatch("/{orgId:guid}/settings", UpdateSettings).WithSummary("Change settings (org admin); only members sent change.");
+        group.MapPost("/{orgId:guid}/chapters", CreateChapter).WithSummary("Create a chapter (system admin or org admin).");
+        group.MapGet("/{orgId:guid}/chapters", ListChapters).WithSummary("The organisation's chapters (any member).");
+    }
+
+    private static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> Create(
+        CreateOrganizationRequest body, ClaimsPrincipal user, OrgAccess access, Db db, CancellationToken ct)
+    {
+        if (!access.IsSystemAdmin(user))
+            throw ApiException.Forbidden("Only a system admin (Auth:SystemAdmins) may create organisations.");
+        var v = new Validation();
+        var name = Validation.Clean(body.Name);
+        v.Check(name is { Length: <= 200 }, "name", "A name of 1 to 200 characters is required.");
+        var settings = OrganizationSettings.Defaults.With(body.Settings);
+        settings.Validate(v, "settings.");
+        v.ThrowIfAny();
+        var created = await db.AsWorkerAsync(conn => conn.QuerySingleAsync<OrganizationRow>($"""
+            WITH org AS (
+              INSERT INTO organizations (name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days,
+                                         honorarium_thresholds, digest_hour, timezone, push_includes_reason)
+              VALUES (@name, @RequireReactivationAck, @ReminderThresholdDays, @EscalationThresholdDays,
+                      @HonorariumThresholds, @DigestHour, @Timezone, @PushIncludesReason)
+              RETURNING *),
+            stream AS (INSERT INTO stream_positions (organization_id) SELECT id FROM org)
+            SELECT id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
+                   digest_hour, timezone, push_includes_reason, created_at FROM org
+            """, new { name, settings.RequireReactivationAck, settings.ReminderThresholdDays, settings.EscalationThresholdDays,
+                       settings.HonorariumThresholds, DigestHour = (short)settings.DigestHour, settings.Timezone, settings.PushIncludesReason }), ct);
+        return TypedResults.Created($"/api/v1/organizations/{created.Id}", created.ToResponse());
+    }
+
+    private static async Task<Ok<OrganizationResponse>> Get(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct)
+    {
+        var row = await db.AsPersonAsync(user.PersonId(), s =>
+            s.Connection.QuerySingleOrDefaultAsync<OrganizationRow>($"{SelectOrganization} WHERE id = @orgId", new { orgId }), ct);
+        return TypedResults.Ok((row ?? throw ApiException.NotFound("Organisation")).ToResponse());
+    }
+
+    private static async Task<Ok<OrganizationResponse>> UpdateSettings(
+        Guid orgId, SettingsPatch body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var row = await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
+        {
+            var current = await conn.QuerySingleAsync<OrganizationRow>($"{SelectOrganization} WHERE id = @orgId FOR UPDATE", new { orgId });
+            var next = current.ToResponse().Settings.With(body);
+            var v = new Validation();
+            next.Validate(v, "");
+            v.ThrowIfAny();
+            return await conn.QuerySingleAsync<OrganizationRow>("""
+                UPDATE organizations SET require_reactivation_ack = @RequireReactivationAck, reminder_threshold_days = @ReminderThresholdDays,
+                  escalation_threshold_days = @EscalationThresholdDays, honorarium_thresholds = @HonorariumThresholds,
+                  digest_hour = @DigestHour, timezone = @Timezone, push_includes_reason = @PushIncludesReason
+                WHERE id = @orgId
+                RETURNING id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
+                          digest_hour, timezone, push_includes_reason, created_at
+                """, new { orgId, next.RequireReactivationAck, next.ReminderThresholdDays, next.EscalationThresholdDays,
+                           next.HonorariumThresholds, DigestHour = (short)next.DigestHour, next.Timezone, next.PushIncludesReason });
+        }, ct);
+        return TypedResults.Ok(row.ToResponse());
+    }
+
+    private static async Task<Created<ChapterResponse>> CreateChapter(
+        Guid orgId, CreateChapterRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var name = Validation.Clean(body.Name);
+        new Validation().Check(name is { Length: <= 200 }, "name", "A name of 1 to 200 characters is required.").ThrowIfAny();
+        var chapter = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
+        {
+            try
+            {
+                return await conn.QuerySingleAsync<ChapterResponse>(
+                    "INSERT INTO chapters (organization_id, name) VALUES (@orgId, @name) RETURNING id, organization_id, name",
+                    new { orgId, name });
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new ApiException(409, "conflict", $"This organisation already has a chapter named '{name}'.");
+            }
+        }, ct);
+        return TypedResults.Created($"/api/v1/organizations/{orgId}/chapters/{chapter.Id}", chapter);
+    }
+
+    private static async Task<Ok<Page<ChapterResponse>>> ListChapters(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct)
+    {
+        var chapters = await db.AsPersonAsync(user.PersonId(), async s =>
+        {
+            if (s.Caller?.OrganizationId != orgId) throw ApiException.NotFound("Organisation");
+            return (await s.Connection.QueryAsync<ChapterResponse>(
+                "SELECT id, organization_id, name FROM chapters WHERE organization_id = @orgId ORDER BY name", new { orgId })).ToList();
+        }, ct);
+        return TypedResults.Ok(new Page<ChapterResponse>(chapters, null));
+    }
+
+    private sealed class OrganizationRow
+    {
+        public Guid Id { get; init; }
+        public string Name { get; init; } = "";
+        public bool RequireReactivationAck { get; init; }
+        public int ReminderThresholdDays { get; init; }
+        public int EscalationThresholdDays { get; init; }
+        public int[] HonorariumThresholds { get; init; } = [];
+        public short DigestHour { get; init; }
+        public string Timezone { get; init; } = "";
+        public bool PushIncludesReason { get; init; }
+        public DateTime CreatedAt { get; init; }
+
+        public OrganizationResponse ToResponse() => new(Id, Name, new OrganizationSettings(RequireReactivationAck,
+            ReminderThresholdDays, EscalationThresholdDays, HonorariumThresholds, DigestHour, Timezone, PushIncludesReason), CreatedAt);
+    }
+}

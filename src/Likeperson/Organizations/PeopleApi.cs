@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using Dapper;
+using Likeperson.Auth;
+using Npgsql;
+
+namespace Likeperson.Organizations;
+
+/// <summary>People of an organisation and their chapter memberships. A person's id is the `sub` of their tokens.</summary>
+public static class PeopleApi
+{
+    public static void MapPeopleApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/organizations/{orgId:guid}/people").WithTags("Setup").RequireAuthorization();
+        group.MapPost("/", Create).WithSummary("Add a person with their memberships (system admin or org admin).");
+        group.MapPut("/{personId:guid}/memberships", ReplaceMemberships).WithSummary("Replace a person's memberships (org admin).");
+    }
+
+    private static async Task<IResult> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var v = new Validation();
+        var name = Validation.Clean(body.DisplayName);
+        v.Check(name is { Length: <= 200 }, "display_name", "A display name of 1 to 200 characters is required.");
+        var memberships = ValidMemberships(body.Memberships, v);
+        v.Check(body.CertificationExpiresAt is null || memberships.Any(m => m.Role == ChapterRole.PeerMentor),
+            "certification_expires_at", "Only peer mentors have a certification.");
+        v.ThrowIfAny();
+        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
+        {
+            await RequireChaptersAsync(conn, orgId, memberships);
+            var id = await conn.ExecuteScalarAsync<Guid>(
+                "INSERT INTO people (organization_id, display_name, org_admin) VALUES (@orgId, @name, @admin) RETURNING id",
+                new { orgId, name, admin = body.OrgAdmin ?? false });
+            await WriteMembershipsAsync(conn, orgId, id, memberships, body.CertificationExpiresAt);
+            return new PersonResponse(id, name!, orgId, body.OrgAdmin ?? false, memberships);
+        }, ct);
+        return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
+    }
+
+    private static async Task<IResult> ReplaceMemberships(Guid orgId, Guid personId, ReplaceMembershipsRequest body,
+        ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var v = new Validation();
+        var memberships = ValidMemberships(body.Memberships, v);
+        v.ThrowIfAny();
+        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
+        {
+            var row = await conn.QuerySingleOrDefaultAsync<(string DisplayName, bool OrgAdmin)>(
+                "SELECT display_name, org_admin FROM people WHERE id = @personId AND organization_id = @orgId FOR UPDATE",
+                new { personId, orgId });
+            if (row.DisplayName is null) throw ApiException.NotFound("Person");
+            await RequireChaptersAsync(conn, orgId, memberships);
+            await conn.ExecuteAsync("DELETE FROM chapter_memberships WHERE person_id = @personId", new { personId });
+            await WriteMembershipsAsync(conn, orgId, personId, memberships, null);
+            return new PersonResponse(personId, row.DisplayName, orgId, row.OrgAdmin, memberships);
+        }, ct);
+        return TypedResults.Ok(person);
+    }
+
+    private static Membership[] ValidMemberships(Membership[]? memberships, Validation v)
+    {
+        memberships ??= [];
+        v.Check(memberships.All(m => m.ChapterId != Guid.Empty), "memberships", "Each membership needs a chapter_id.");
+        v.Check(memberships.Length <= 100, "memberships", "At most 100 memberships.");
+        return memberships.Distinct().ToArray();
+    }
+
+    private static async Task RequireChaptersAsync(NpgsqlConnection conn, Guid orgId, Membership[] memberships)
+    {
+        var wanted = memberships.Select(m => m.ChapterId).Distinct().ToArray();
+        var found = await conn.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM chapters WHERE organization_id = @orgId AND id = ANY(@wanted)", new { orgId, wanted });
+        if (found != wanted.Length)
+            throw new ApiException(422, "validation_failed", "A chapter in memberships does not exist in this organisation.",
+                new Dictionary<string, string[]> { ["memberships"] = ["Every chapter_id must be a chapter of this organisation."] });
+    }
+
+    /// <summary>A person with a peer_mentor membership gets a peer-mentor status (active) the first time.</summary>
+    private static async Task WriteMembershipsAsync(NpgsqlConnection conn, Guid orgId, Guid personId, Membership[] memberships, DateOnly? certification)
+    {
+        await conn.ExecuteAsync("""
+            INSERT INTO chapter_memberships (person_id, chapter_id, organization_id, role)
+            SELECT @personId, unnest(@chapters), @orgId, unnest(@roles)
+            """, new
+        {
+            personId, orgId,
+            chapters = memberships.Select(m => m.ChapterId).ToArray(),
+            roles = memberships.Select(m => m.Role == ChapterRole.PeerMentor ? "peer_mentor" : "coordinator").ToArray(),
+        });
+        if (memberships.Any(m => m.Role == ChapterRole.PeerMentor))
+            await conn.ExecuteAsync("""
+                INSERT INTO peer_mentors (id, organization_id, certification_expires_at) VALUES (@personId, @orgId, @certification)
+                ON CONFLICT (id) DO NOTHING
+                """, new { personId, orgId, certification });
+    }
+}
