@@ -136,9 +136,6 @@ public sealed partial class Migrator(string ownerConnectionString, ILogger? logg
                 throw new InvalidOperationException($"Migration {g.Key.version} ({g.Key.name}) needs both an .up.sql and a .down.sql.");
             return new Migration(g.Key.version, g.Key.name, up, down);
         }).OrderBy(m => m.Version).ToList();
-        for (var i = 0; i < migrations.Count; i++)
-            if (migrations[i].Version != i + 1)
-                throw new InvalidOperationException($"Migrations must be numbered 1, 2, 3, ... without gaps; found {migrations[i].Version} at position {i + 1}.");
         return migrations;
     }
 
