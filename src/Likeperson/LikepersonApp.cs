@@ -5,6 +5,7 @@ using Likeperson.Auth;
 using Likeperson.Database;
 using Likeperson.Demo;
 using Likeperson.Mentors;
+using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
 using Microsoft.AspNetCore.Http.Json;
@@ -34,6 +35,7 @@ public static class LikepersonApp
         services.AddSingleton<Db>();
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
         services.AddScoped<OrgAccess>();
+        services.AddNotifications(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -81,6 +83,7 @@ public static class LikepersonApp
         api.MapPeopleApi();
         api.MapContactsApi();
         api.MapMentorsApi();
+        api.MapNotificationFeature();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;

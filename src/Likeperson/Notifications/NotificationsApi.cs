@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Likeperson.Auth;
+using Likeperson.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Likeperson.Notifications;
+
+/// <summary>The in-app notification centre: the caller's own notifications and their receipts; undeliverable counts.</summary>
+public static class NotificationsApi
+{
+    private static readonly JsonSerializerOptions SqlJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static void MapNotificationsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization();
+        group.MapGet("/", List).WithSummary("The caller's in-app notifications, newest first, with unread_count (unread = not yet opened).");
+        group.MapPost("/{id:guid}/delivered", (Guid id, ClaimsPrincipal u, Db db, TimeProvider c, CancellationToken ct) =>
+            MarkAsync(id, NotificationStatus.Delivered, u, db, c, ct)).WithSummary("Receipt: the notification reached the device (own only).");
+        group.MapPost("/{id:guid}/opened", (Guid id, ClaimsPrincipal u, Db db, TimeProvider c, CancellationToken ct) =>
+            MarkAsync(id, NotificationStatus.Opened, u, db, c, ct)).WithSummary("Receipt: the recipient opened it (own only).");
+        group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal u, Db db, TimeProvider c, CancellationToken ct) =>
+            MarkAsync(id, NotificationStatus.Acknowledged, u, db, c, ct)).WithSummary("The recipient acknowledges it (own only).");
+        group.MapGet("/undeliverable-count", UndeliverableAsync)
+            .WithSummary("Undeliverable and failed notifications of the organisation (org admin) or of the caller's mentors (coordinator).");
+    }
+
+    private sealed record InboxCursor(DateTime CreatedAt, Guid Id);
+
+    private sealed class InboxRow
+    {
+        public string Json { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+        public Guid Id { get; init; }
+    }
+
+    private static async Task<Ok<NotificationPage>> List(bool? unread, int? limit, string? cursor, ClaimsPrincipal user, Db db, CancellationToken ct)
+    {
+        var take = Paging.Limit(limit);
+        var after = Paging.Decode<InboxCursor>(cursor);
+        var page = await db.AsPersonAsync(user.PersonId(), async s =>
+        {
+            var me = s.Person.PersonId;
+            await using var multi = await s.Connection.QueryMultipleAsync(new CommandDefinition("""
+                SELECT notification_json(n)::text AS json, n.created_at, n.id FROM notifications n
+                WHERE n.recipient_id = @me AND n.channel = 'in_app' AND n.status <> 'held'
+                  AND (NOT @unread OR n.status IN ('pending', 'sent', 'delivered'))
+                  AND (@afterAt::timestamptz IS NULL OR (n.created_at, n.id) < (@afterAt, @afterId))
+                ORDER BY n.created_at DESC, n.id DESC LIMIT @take + 1;
+                SELECT count(*)::int FROM notifications
+                WHERE recipient_id = @me AND channel = 'in_app' AND status IN ('pending', 'sent', 'delivered');
+                """, new { me, unread = unread ?? false, afterAt = after?.CreatedAt, afterId = after?.Id ?? Guid.Empty, take },
+                cancellationToken: ct));
+            var rows = (await multi.ReadAsync<InboxRow>()).ToList();
+            var unreadCount = await multi.ReadSingleAsync<int>();
+            var next = rows.Count > take ? Paging.Encode(new InboxCursor(rows[take - 1].CreatedAt, rows[take - 1].Id)) : null;
+            var items = rows.Take(take).Select(r => JsonSerializer.Deserialize<NotificationItem>(r.Json, SqlJson)!).ToList();
+            return new NotificationPage(items, next, unreadCount);
+        }, ct);
+        return TypedResults.Ok(page);
+    }
+
+    /// <summary>
+    /// Forward only (the notifications_guard trigger refuses a step back with 409 status_regression);
+    /// repeating the current status is a no-op. Reaching a later status fills the earlier times it implies.
+    /// </summary>
+    private static async Task<NoContent> MarkAsync(Guid id, NotificationStatus status, ClaimsPrincipal user, Db db, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var changed = await db.AsPersonAsync(user.PersonId(), s => s.Connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE notifications SET status = @status,
+                   delivered_at = coalesce(delivered_at, @now),
+                   opened_at = CASE WHEN @status IN ('opened', 'acknowledged') THEN coalesce(opened_at, @now) ELSE opened_at END,
+                   acknowledged_at = CASE WHEN @status = 'acknowledged' THEN coalesce(acknowledged_at, @now) ELSE acknowledged_at END
+            WHERE id = @id AND recipient_id = @me AND status <> 'held'
+            """, new { id, me = s.Person.PersonId, status = SnakeCase.Of(status), now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)), ct);
+        if (changed == 0) throw ApiException.NotFound("Notification");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<DeliveryProblems>> UndeliverableAsync(ClaimsPrincipal user, Db db, CancellationToken ct)
+    {
+        var counts = await db.AsPersonAsync(user.PersonId(), async s =>
+        {
+            var caller = s.Person;
+            if (!caller.OrgAdmin && !caller.IsCoordinator)
+                throw ApiException.Forbidden("Only coordinators and org admins see delivery problems.");
+            // Row-level security narrows a coordinator to the notifications about their own mentors.
+            var (undeliverable, failed) = await s.Connection.QuerySingleAsync<(int, int)>(new CommandDefinition("""
+                SELECT count(*) FILTER (WHERE status = 'undeliverable')::int, count(*) FILTER (WHERE status = 'failed')::int
+                FROM notifications WHERE organization_id = @org AND status IN ('undeliverable', 'failed')
+                """, new { org = caller.OrganizationId }, cancellationToken: ct));
+            return new DeliveryProblems(caller.OrganizationId, undeliverable, failed);
+        }, ct);
+        return TypedResults.Ok(counts);
+    }
+}

@@ -1,0 +1,32 @@
+namespace Likeperson.Notifications;
+
+/// <summary>Registers the notification feature: dispatcher, push sender (when a provider is set), listener and endpoints.</summary>
+public static class NotificationsModule
+{
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration config)
+    {
+        var push = PushOptions.FromConfiguration(config);
+        services.AddSingleton(push);
+        services.AddSingleton(NotificationOptions.FromConfiguration(config));
+        services.AddSingleton<NotificationWriter>();
+        services.AddSingleton<OutboxDispatch>();
+        services.AddSingleton<NotificationWakeups>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationWakeups>());
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        if (push.Enabled)
+        {
+            services.AddSingleton<FcmClient>();
+            services.AddSingleton<PushSender>();
+            services.AddHostedService(sp => sp.GetRequiredService<PushSender>());
+        }
+        return services;
+    }
+
+    public static void MapNotificationFeature(this RouteGroupBuilder api)
+    {
+        api.MapNotificationsApi();
+        api.MapMeApi();
+        api.MapPauseLogApi();
+    }
+}
