@@ -14,6 +14,24 @@ public static class OpenApiNotes
           and answers 200 with the person.
         - `certification_expires_at` may be given only for a person with a peer_mentor membership (422 otherwise).
         - Unknown routes and ids that are not UUIDs are 404 `not_found`; a repeated unique name (e.g. a chapter name) is 409 `conflict`.
+        - Notifications: in-app rows are created with status `sent` (they are in the inbox); `unread` = not yet opened
+          (sent or delivered). Receipts repeat harmlessly (same status → 204); a step back is 409 `status_regression`; items
+          held for a digest, or carried by one, are not in the centre (404 for receipts; the `pause_digest` stands for them).
+        - `GET /api/v1/notifications/undeliverable-count` (coordinators: their mentors; org admins: the organisation; others 403)
+          → `{organization_id, undeliverable_count, failed_count}`.
+        - `GET /api/v1/pauses/{pause_id}/notifications` answers `{items, next_cursor: null}` (one pause's log is short), oldest
+          first; it is for the mentor's coordinators and org admins — the mentor gets 404 (their own notifications are in their centre).
+          Rows nobody could receive appear with `recipient_id` null.
+        - `PUT /api/v1/me/notification-preferences` updates the listed types only (each item needs type, enabled, channels,
+          mode; a type at most once) and answers 200 with all four. An unknown type is 400.
+        - `POST /api/v1/me/devices` answers 201 `{token, platform, created_at}`; registering a token someone else had moves it
+          to the caller (a phone changed hands). `DELETE /api/v1/me/devices/{token}` of a token that is not the caller's is 404.
+        - Push `data` values are strings (FCM's rule; null → ""), plus `notification_id` and `type` so apps can send receipts;
+          `reason` is left out unless the organisation sets `push_includes_reason`. With `Push:Provider=none` no push rows exist.
+        - Recipients: coordinators of the mentor's chapters at dispatch time (including one who acted), else org admins, else one
+          undeliverable row. The mentor is told about their own pause/reactivation, an acknowledgement (`reactivation_confirmation`)
+          and a hold (`pause_confirmation`, "Reactivation On Hold"); not about certification auto-pauses or deactivations. A hold
+          tells coordinators `mentor_paused`. `honorarium_threshold_reached` goes to the coordinators of the mentor's chapters.
         - Development only: `GET /api/v1/demo/people` and `POST /api/v1/demo/tokens/{person_id}` mint tokens for the demo people.
         """;
 }

@@ -48,12 +48,12 @@ public static class NotificationsApi
             var me = s.Person.PersonId;
             await using var multi = await s.Connection.QueryMultipleAsync(new CommandDefinition("""
                 SELECT notification_json(n)::text AS json, n.created_at, n.id FROM notifications n
-                WHERE n.recipient_id = @me AND n.channel = 'in_app' AND n.status <> 'held'
+                WHERE n.recipient_id = @me AND n.channel = 'in_app' AND n.status <> 'held' AND n.digest_id IS NULL
                   AND (NOT @unread OR n.status IN ('pending', 'sent', 'delivered'))
                   AND (@afterAt::timestamptz IS NULL OR (n.created_at, n.id) < (@afterAt, @afterId))
                 ORDER BY n.created_at DESC, n.id DESC LIMIT @take + 1;
                 SELECT count(*)::int FROM notifications
-                WHERE recipient_id = @me AND channel = 'in_app' AND status IN ('pending', 'sent', 'delivered');
+                WHERE recipient_id = @me AND channel = 'in_app' AND status IN ('pending', 'sent', 'delivered') AND digest_id IS NULL;
                 """, new { me, unread = unread ?? false, afterAt = after?.CreatedAt, afterId = after?.Id ?? Guid.Empty, take },
                 cancellationToken: ct));
             var rows = (await multi.ReadAsync<InboxRow>()).ToList();
@@ -66,6 +66,7 @@ public static class NotificationsApi
     }
 
     /// <summary>
+    /// Items held for a digest are not in the centre (the digest notification stands for them), so they are 404 here.
     /// Forward only (the notifications_guard trigger refuses a step back with 409 status_regression);
     /// repeating the current status is a no-op. Reaching a later status fills the earlier times it implies.
     /// </summary>
@@ -77,7 +78,7 @@ public static class NotificationsApi
                    delivered_at = coalesce(delivered_at, @now),
                    opened_at = CASE WHEN @status IN ('opened', 'acknowledged') THEN coalesce(opened_at, @now) ELSE opened_at END,
                    acknowledged_at = CASE WHEN @status = 'acknowledged' THEN coalesce(acknowledged_at, @now) ELSE acknowledged_at END
-            WHERE id = @id AND recipient_id = @me AND status <> 'held'
+            WHERE id = @id AND recipient_id = @me AND status <> 'held' AND digest_id IS NULL
             """, new { id, me = s.Person.PersonId, status = SnakeCase.Of(status), now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)), ct);
         if (changed == 0) throw ApiException.NotFound("Notification");
         return TypedResults.NoContent();

@@ -103,6 +103,33 @@ public sealed class PreferencesTests(PushServer server) : IClassFixture<PushServ
     }
 
     [Fact]
+    public async Task Digest_HeldItemsCarriedByOneDigest_OnlyTheDigestInTheCentre()
+    {
+        var org = await _world.StandardOrgAsync();
+        await (await server.As(org.CoordinatorA).PutAsJsonAsync(Url, new { preferences = new[] { Pref("mentor_paused", mode: "digest") } },
+            TestServer.Json)).ReadAsync<object>();
+        await _outbox.SettledAsync(await _outbox.StatusChangedAsync(org.Id, org.MentorA, "pause", "active", "paused", org.CoordinatorA));
+        await _outbox.SettledAsync(await _outbox.StatusChangedAsync(org.Id, org.MentorA2, "pause", "active", "paused", org.CoordinatorA,
+            displayName: "Mentor A2"));
+        var writer = server.Services.GetRequiredService<NotificationWriter>();
+
+        // What the pause-digest job does for each recipient with held items, in one transaction.
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            var digest = await writer.CreateForRecipientAsync(conn, org.Id, org.CoordinatorA, NotificationType.PauseDigest, "Pause digest",
+                "2 mentors paused in the last 24 hours: Mentor A, Mentor A2.", new System.Text.Json.Nodes.JsonObject { ["count"] = 2 }, "digest:day1");
+            Assert.Equal(2, await conn.ExecuteAsync("UPDATE notifications SET status = 'sent', sent_at = now(), digest_id = @digest WHERE recipient_id = @r AND status = 'held' AND channel = 'in_app'",
+                new { digest, r = org.CoordinatorA }));
+            await tx.CommitAsync();
+        }
+
+        var inbox = await (await server.As(org.CoordinatorA).GetAsync("/api/v1/notifications")).ReadAsync<System.Text.Json.JsonElement>();
+        var item = Assert.Single(inbox.GetProperty("items").EnumerateArray());
+        Assert.Equal(("pause_digest", 1), (item.GetProperty("type").GetString(), inbox.GetProperty("unread_count").GetInt32()));
+    }
+
+    [Fact]
     public async Task Devices_RegisterMovesTokenDeleteOwnOnly()
     {
         var org = await _world.StandardOrgAsync();
