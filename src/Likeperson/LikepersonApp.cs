@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
+using Likeperson.Assignments;
 using Likeperson.Auth;
 using Likeperson.Database;
 using Likeperson.Demo;
@@ -81,6 +82,7 @@ public static class LikepersonApp
         api.MapPeopleApi();
         api.MapContactsApi();
         api.MapMentorsApi();
+        api.MapAssignmentsApi();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;
