@@ -112,6 +112,15 @@ public sealed class AssignmentListTests(TestServer server) : IClassFixture<TestS
     }
 
     [Fact]
+    public async Task OpenApi_Document_DescribesTheAssignmentRoutesAndShape()
+    {
+        var doc = await server.Anonymous().GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/v1/assignments/{assignmentId}/activities", doc);
+        Assert.Contains("mentor_assignment_sequence", doc);
+        Assert.Contains("stream_position", doc);
+    }
+
+    [Fact]
     public async Task Get_OutsideScope_Is404()
     {
         var (org, all) = await BoardAsync();

@@ -140,6 +140,7 @@ public sealed class AssignmentUpdateTests(TestServer server) : IClassFixture<Tes
     [InlineData("""{"notes": 5}""", 400, "malformed_request")]
     [InlineData("""["status"]""", 400, "malformed_request")]
     [InlineData("""{"status": """, 400, "malformed_request")]
+    [InlineData("", 400, "malformed_request")]
     [InlineData("""{"stauts": "pending"}""", 422, "validation_failed")]
     public async Task Update_BadBody_IsAClear4xx(string body, int status, string code)
     {
