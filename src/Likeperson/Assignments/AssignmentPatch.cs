@@ -16,6 +16,14 @@ public sealed record AssignmentPatch(string? Status, bool SetNotes, string? Note
         "closed_at", "closed_by", "honorarium_threshold_triggered", "last_contact_date", "version",
     ];
 
+    /// <summary>Read by hand rather than bound, so that the OpenAPI document shows the documented body shape.</summary>
+    public static async Task<JsonElement> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+            throw new ApiException(415, "unsupported_media_type", "Send the changes as application/json.");
+        return await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: ct); // malformed: 400 via ProblemMapping
+    }
+
     public static AssignmentPatch Parse(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)

@@ -53,10 +53,10 @@ public static class AssignmentsApi
         return (row ?? throw ApiException.NotFound("Assignment")).ToResult(http);
     }
 
-    private static async Task<IResult> Update(Guid assignmentId, JsonElement body, ClaimsPrincipal user, Db db, TimeProvider clock,
+    private static async Task<IResult> Update(Guid assignmentId, ClaimsPrincipal user, Db db, TimeProvider clock,
         HttpContext http, CancellationToken ct)
     {
-        var patch = AssignmentPatch.Parse(body);
+        var patch = AssignmentPatch.Parse(await AssignmentPatch.ReadBodyAsync(http.Request, ct));
         var expected = AssignmentPatch.ExpectedVersion(http.Request);
         var row = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleAsync<AssignmentJsonRow>("""
             SELECT assignment_json(a)::text AS json, a.version

@@ -45,6 +45,15 @@ public sealed class AssignmentListTests(TestServer server) : IClassFixture<TestS
     }
 
     [Fact]
+    public async Task List_CoordinatorWhoIsAlsoAMentorElsewhere_SeesTheirChaptersAndTheirOwnAssignments()
+    {
+        var (org, all) = await BoardAsync();
+        var both = await _world.PersonAsync(org.Id, "Coordinator A and mentor in B", mentorIn: [org.ChapterB], coordinatorOf: [org.ChapterA]);
+        var own = await server.As(org.CoordinatorB).CreateAsync(both, org.ContactB);
+        Assert.Equal(Ids(new[] { own, all[2], all[1], all[0] }), Ids((await ListAsync(server.As(both))).Items));
+    }
+
+    [Fact]
     public async Task List_Filters_CombineWithinTheCallersScope()
     {
         var (org, all) = await BoardAsync();

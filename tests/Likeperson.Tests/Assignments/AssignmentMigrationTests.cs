@@ -13,6 +13,7 @@ public sealed class AssignmentMigrationTests
                   'assignments_publish_update'))
              + (SELECT count(*) FROM pg_trigger WHERE tgname = 'assignments_publish_update')
              + (SELECT count(*) FROM pg_constraint WHERE conname = 'assignments_closed_by_requires_completed')
+             + (SELECT count(*) FROM pg_class WHERE relname = 'assignments_org_newest')
         """;
 
     [Fact]
@@ -23,7 +24,7 @@ public sealed class AssignmentMigrationTests
         await migrator.MigrateUpAsync();
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
-        Assert.Equal(12, await conn.ExecuteScalarAsync<long>(OwnObjects));
+        Assert.Equal(13, await conn.ExecuteScalarAsync<long>(OwnObjects));
 
         await migrator.MigrateDownAsync(3);
         Assert.Equal(0, await conn.ExecuteScalarAsync<long>(OwnObjects));
@@ -31,6 +32,6 @@ public sealed class AssignmentMigrationTests
         Assert.Contains("OLD.status = 'pending' AND NEW.status = 'open'", guard); // the 0001 body again
 
         Assert.Equal(Migrator.All.Count(m => m.Version > 3), await migrator.MigrateUpAsync());
-        Assert.Equal(12, await conn.ExecuteScalarAsync<long>(OwnObjects));
+        Assert.Equal(13, await conn.ExecuteScalarAsync<long>(OwnObjects));
     }
 }

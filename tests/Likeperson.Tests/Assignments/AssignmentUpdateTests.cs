@@ -149,6 +149,14 @@ public sealed class AssignmentUpdateTests(TestServer server) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Update_BodyThatIsNotJson_Is415()
+    {
+        var (org, a) = await OpenAssignmentAsync();
+        var response = await server.As(org.CoordinatorA).PatchAsync($"/api/v1/assignments/{a.Id}", new StringContent("status=pending"));
+        await response.ProblemAsync(415, "unsupported_media_type");
+    }
+
+    [Fact]
     public async Task Update_OutsideScope_Is404AndTheAssignedMentorGets403()
     {
         var (org, a) = await OpenAssignmentAsync();

@@ -3,6 +3,7 @@ DROP FUNCTION IF EXISTS activity_record(uuid, timestamptz, text, text, timestamp
   assignment_update(uuid, text, boolean, text, int, timestamptz), assignment_create(uuid, uuid, text, text, timestamptz),
   assignment_lock_for(people, uuid, boolean), assignment_actor_manages(people, uuid, uuid), assignment_actor(),
   assignments_publish_update(), assignment_json(assignments), assignment_rfc3339(timestamptz);
+DROP INDEX IF EXISTS assignments_org_newest;
 ALTER TABLE assignments DROP CONSTRAINT IF EXISTS assignments_closed_by_requires_completed;
 
 -- Back to the guard of 0001.

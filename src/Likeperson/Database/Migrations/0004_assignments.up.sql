@@ -7,6 +7,9 @@
 ALTER TABLE assignments ADD CONSTRAINT assignments_closed_by_requires_completed
   CHECK (closed_by IS NULL OR status = 'completed');
 
+-- The board, newest first: an org admin's page (and a coordinator's, filtered) is an index scan that stops at the page size.
+CREATE INDEX assignments_org_newest ON assignments (organization_id, created_at DESC, id);
+
 CREATE FUNCTION assignment_rfc3339(t timestamptz) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 
