@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
+using Likeperson.Assignments;
 using Likeperson.Auth;
 using Likeperson.Database;
 using Likeperson.Demo;
@@ -9,6 +10,7 @@ using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Likeperson;
 
@@ -27,7 +29,7 @@ public static class LikepersonApp
         var (connections, embedded) = await DatabaseStartup.PrepareAsync(config, startupLog);
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // Try: tests replace the clock before this runs
         services.AddSingleton(embedded is null ? new EmbeddedPostgresLifetime(null) : new EmbeddedPostgresLifetime(embedded));
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedPostgresLifetime>());
         services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson")));
@@ -84,6 +86,7 @@ public static class LikepersonApp
         api.MapContactsApi();
         api.MapMentorsApi();
         api.MapNotificationFeature();
+        api.MapAssignmentsApi();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;

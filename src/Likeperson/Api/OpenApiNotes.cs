@@ -32,6 +32,21 @@ public static class OpenApiNotes
           undeliverable row. The mentor is told about their own pause/reactivation, an acknowledgement (`reactivation_confirmation`)
           and a hold (`pause_confirmation`, "Reactivation On Hold"); not about certification auto-pauses or deactivations. A hold
           tells coordinators `mentor_paused`. `honorarium_threshold_reached` goes to the coordinators of the mentor's chapters.
+        - Assignments: timestamps carry microseconds (`2026-03-01T10:00:00.000000Z`). `honorarium_threshold_triggered` is null when the
+          organisation has no honorarium thresholds, `{}` when it has some but this assignment's sequence is none of them, and
+          `{"threshold_N": "<timestamp>"}` when the sequence is N.
+        - `POST /api/v1/assignments`: `status` may be open (default) or pending (completed is 422). A coordinator may assign the mentors of the
+          chapters they coordinate (any other mentor is 404); an org admin any mentor of the organisation; a mentor of another organisation is
+          422 `organization_mismatch`. A peer mentor who sees the contact (through an assignment of their own) gets 403, anyone else out of scope 404.
+        - `GET /api/v1/assignments`: newest first (created_at, then id); the filters narrow the caller's scope, so a chapter or mentor outside it
+          gives an empty page. `stream_position` is 0 for an organisation whose stream is still empty.
+        - `PATCH /api/v1/assignments/{id}` accepts only `status` and `notes`: any other member of an assignment is 422 `immutable_field`, an unknown
+          member 422 `validation_failed`. `notes: null` (or blank) clears the notes. `{}` or values equal to the current ones answer 200 without a
+          new version. A stale `If-Match` (checked first) is 412; `If-Match: *` matches any version; one entity tag per request.
+          Any change to a completed assignment is 409 `assignment_closed`, also when it only repeats `completed`.
+        - `POST /api/v1/assignments/{id}/activities` (the assigned mentor, the chapter's coordinators, org admins) answers 201 with
+          `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at}`; `kind` is free text of 1 to 50 characters (default `contact`),
+          `note` at most 2000; an activity on a completed assignment is 409 `assignment_closed`.
         - Development only: `GET /api/v1/demo/people` and `POST /api/v1/demo/tokens/{person_id}` mint tokens for the demo people.
         """;
 }

@@ -35,8 +35,10 @@ public static class DatabaseStartup
         return (connections, embedded);
     }
 
+    // IncludeErrorDetail: the SQL functions' DETAIL is the problem response's human sentence; Npgsql redacts it otherwise.
     public static NpgsqlDataSource DataSource(string connectionString, string applicationName) =>
-        new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString)
+        new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString)
+            { ApplicationName = applicationName, IncludeErrorDetail = true }.ConnectionString)
             .Build();
 }
 

@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Likeperson.Auth;
+using Likeperson.Database;
+
+namespace Likeperson.Assignments;
+
+/// <summary>
+/// Assignments: the pairing of a peer mentor with a contact. Every rule lives in the SQL
+/// functions of migration 0004 (assignment_create, assignment_update, activity_record), which
+/// check authorisation, lock, write, queue milestones and publish the change event; the
+/// endpoints validate the shape of the request and map the functions' refusals.
+/// </summary>
+public static class AssignmentsApi
+{
+    public static void MapAssignmentsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/assignments").WithTags("Assignments").RequireAuthorization();
+        group.MapPost("/", Create).Produces<AssignmentResponse>(201)
+            .WithSummary("Assign a peer mentor to a contact (coordinator of the contact's chapter, org admin).");
+        group.MapGet("/", AssignmentList.Get).Produces<AssignmentPageDoc>()
+            .WithSummary("Assignments in the caller's scope, newest first, with the stream position the snapshot is consistent with.");
+        group.MapGet("/{assignmentId:guid}", Get).Produces<AssignmentResponse>().WithSummary("One assignment (ETag = version).");
+        group.MapPatch("/{assignmentId:guid}", Update).Accepts<UpdateAssignmentRequest>("application/json").Produces<AssignmentResponse>()
+            .WithSummary("Move the status forward and/or change the notes (If-Match: \"version\" optional).");
+        group.MapPost("/{assignmentId:guid}/activities", RecordActivity).Produces<ActivityResponse>(201)
+            .WithSummary("Record a contact or other activity; last_contact_date becomes the latest activity time.");
+    }
+
+    private static async Task<IResult> Create(CreateAssignmentRequest body, ClaimsPrincipal user, Db db, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
+    {
+        var notes = Validation.Clean(body.Notes);
+        new Validation()
+            .Check(body.PeerMentorId is not null && body.PeerMentorId != Guid.Empty, "peer_mentor_id", "peer_mentor_id is required.")
+            .Check(body.ContactId is not null && body.ContactId != Guid.Empty, "contact_id", "contact_id is required.")
+            .Check(body.Status is not AssignmentStatus.Completed, "status", "A new assignment is open or pending.")
+            .Check(notes is not { Length: > 2000 }, "notes", "notes may be at most 2000 characters.")
+            .ThrowIfAny();
+        var row = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleAsync<AssignmentJsonRow>("""
+            SELECT assignment_json(a)::text AS json, a.version
+            FROM assignment_create(@PeerMentorId::uuid, @ContactId::uuid, @status::text, @notes::text, @now::timestamptz) a
+            """, new { body.PeerMentorId, body.ContactId, status = SnakeCase.Of(body.Status ?? AssignmentStatus.Open), notes, now = clock.GetUtcNow() }), ct);
+        var id = JsonDocument.Parse(row.Json).RootElement.GetProperty("id").GetString();
+        return row.ToResult(http, 201, $"/api/v1/assignments/{id}");
+    }
+
+    private static async Task<IResult> Get(Guid assignmentId, ClaimsPrincipal user, Db db, HttpContext http, CancellationToken ct)
+    {
+        var row = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleOrDefaultAsync<AssignmentJsonRow>(
+            "SELECT assignment_json(a)::text AS json, a.version FROM assignments a WHERE a.id = @assignmentId", new { assignmentId }), ct);
+        return (row ?? throw ApiException.NotFound("Assignment")).ToResult(http);
+    }
+
+    private static async Task<IResult> Update(Guid assignmentId, ClaimsPrincipal user, Db db, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
+    {
+        var patch = AssignmentPatch.Parse(await AssignmentPatch.ReadBodyAsync(http.Request, ct));
+        var expected = AssignmentPatch.ExpectedVersion(http.Request);
+        var row = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleAsync<AssignmentJsonRow>("""
+            SELECT assignment_json(a)::text AS json, a.version
+            FROM assignment_update(@assignmentId, @Status::text, @SetNotes, @Notes::text, @expected::int, @now::timestamptz) a
+            """, new { assignmentId, patch.Status, patch.SetNotes, patch.Notes, expected, now = clock.GetUtcNow() }), ct);
+        return row.ToResult(http);
+    }
+
+    private static async Task<IResult> RecordActivity(Guid assignmentId, RecordActivityRequest body, ClaimsPrincipal user, Db db,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var kind = Validation.Clean(body.Kind);
+        var note = Validation.Clean(body.Note);
+        new Validation()
+            .Check(body.OccurredAt is not null, "occurred_at", "occurred_at is required.")
+            .Check(body.OccurredAt is null || body.OccurredAt <= now, "occurred_at", "occurred_at may not be in the future.")
+            .Check(kind is not { Length: > 50 }, "kind", "kind is at most 50 characters.")
+            .Check(note is not { Length: > 2000 }, "note", "note may be at most 2000 characters.")
+            .ThrowIfAny();
+        var activity = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleAsync<ActivityRow>("""
+            SELECT id, assignment_id, occurred_at, kind, note, recorded_by, created_at
+            FROM activity_record(@assignmentId, @occurredAt::timestamptz, @kind::text, @note::text, @now::timestamptz)
+            """, new { assignmentId, occurredAt = body.OccurredAt!.Value.ToUniversalTime(), kind, note, now }), ct);
+        return TypedResults.Created((string?)null, activity.ToResponse());
+    }
+
+    private sealed class ActivityRow
+    {
+        public Guid Id { get; init; }
+        public Guid AssignmentId { get; init; }
+        public DateTime OccurredAt { get; init; }
+        public string Kind { get; init; } = "";
+        public string? Note { get; init; }
+        public Guid? RecordedBy { get; init; }
+        public DateTime CreatedAt { get; init; }
+
+        public ActivityResponse ToResponse() => new(Id, AssignmentId, OccurredAt, Kind, Note, RecordedBy, CreatedAt);
+    }
+}
