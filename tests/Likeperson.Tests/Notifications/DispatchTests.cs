@@ -178,4 +178,22 @@ public sealed class DispatchTests(PushServer server) : IClassFixture<PushServer>
         var escalated = (await _outbox.SettledAsync(e)).Single(x => x.Channel == "in_app");
         Assert.Equal((org.CoordinatorB, "follow_up_escalation"), (escalated.RecipientId!.Value, escalated.Type)); // the assignment's chapter
     }
+
+    [Fact]
+    public async Task EndToEnd_AssignmentReachesHonorariumThreshold_CoordinatorNotified()
+    {
+        var org = await _world.StandardOrgAsync(honorariumThresholds: [1]);
+        var device = $"honorarium-{Guid.NewGuid()}";
+        await DeviceAsync(org.CoordinatorA, device);
+
+        var created = await server.As(org.CoordinatorA).PostJsonAsync("/api/v1/assignments",
+            new { peer_mentor_id = org.MentorA, contact_id = org.ContactA });
+        var assignment = (await created.ReadAsync<System.Text.Json.JsonElement>(201)).GetProperty("id").GetGuid();
+
+        await Eventually.TrueAsync(async () => server.Fcm.SendsTo(device).Count == 1, "the honorarium push");
+        var send = server.Fcm.SendsTo(device)[0];
+        Assert.Equal("Honorarium Threshold Reached", send.Message.GetProperty("notification").GetProperty("title").GetString());
+        Assert.Equal((assignment.ToString(), "honorarium_threshold_reached"), (send.Data["assignment_id"], send.Data["type"]));
+        Assert.DoesNotContain("Contact A", send.Body.GetRawText());
+    }
 }
