@@ -44,7 +44,9 @@ public static class AssignmentHelpers
     {
         await using var conn = await worker.OpenConnectionAsync();
         var rows = await conn.QueryAsync<(string, string, Guid[], Guid?)>(
-            "SELECT event_type, payload::text, chapter_ids, mentor_id FROM change_events WHERE organization_id = @org ORDER BY position", new { org });
+            // Assignment events only: the notification dispatcher adds notification.created events of its own (e.g. honorarium).
+            "SELECT event_type, payload::text, chapter_ids, mentor_id FROM change_events WHERE organization_id = @org AND event_type LIKE 'assignment.%' ORDER BY position",
+            new { org });
         return rows.Select(r => (r.Item1, JsonSerializer.Deserialize<JsonElement>(r.Item2), r.Item3, r.Item4)).ToList();
     }
 
