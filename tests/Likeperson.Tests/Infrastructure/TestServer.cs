@@ -74,7 +74,7 @@ public class TestServer : IAsyncLifetime
     public static Uri AddressOf(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+    public HttpClient Anonymous() => new(new NoServerErrors()) { BaseAddress = BaseAddress };
 
     public HttpClient As(Guid personId) => As(personId.ToString());
 
@@ -93,6 +93,20 @@ public class TestServer : IAsyncLifetime
     {
         if (_app is not null) await _app.DisposeAsync();
         await Worker.DisposeAsync();
+    }
+}
+
+/// <summary>Fails the test on any 5xx answer: no request in the suite, however malformed, may produce one.</summary>
+public sealed class NoServerErrors() : DelegatingHandler(new SocketsHttpHandler())
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var response = await base.SendAsync(request, ct);
+        var readinessReport = request.RequestUri?.AbsolutePath == "/readyz"; // its 503 is part of the contract
+        if ((int)response.StatusCode >= 500 && !readinessReport)
+            throw new Xunit.Sdk.XunitException(
+                $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        return response;
     }
 }
 
