@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Likeperson.Auth;
 using Likeperson.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Likeperson.Tests.Foundation;
@@ -40,8 +41,19 @@ public sealed class AuthenticationTests(TestServer server) : IClassFixture<TestS
         yield return ("wrong issuer", SignedBy(issuer: "someone-else").Mint(subject, TimeSpan.FromHours(1)));
         yield return ("wrong audience", SignedBy(audience: "someone-else").Mint(subject, TimeSpan.FromHours(1)));
         yield return ("unsigned", $"{header}.{payload}.");
+        yield return ("HS384", Token(subject, SecurityAlgorithms.HmacSha384, DateTime.UtcNow.AddHours(1)));
+        yield return ("no expiry", Token(subject, SecurityAlgorithms.HmacSha256, expires: null));
         yield return ("garbage", "not-a-jwt");
     }
+
+    /// <summary>A token with the server's key, issuer and audience, but the given algorithm and expiry.</summary>
+    private string Token(string subject, string algorithm, DateTime? expires) => new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
+        .CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = server.Auth.Issuer, Audience = server.Auth.Audience, Expires = expires,
+            Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", subject)]),
+            SigningCredentials = new SigningCredentials(server.Auth.SigningKey, algorithm),
+        });
 
     [Theory]
     [MemberData(nameof(Endpoints))]
@@ -49,21 +61,26 @@ public sealed class AuthenticationTests(TestServer server) : IClassFixture<TestS
     {
         var org = await new World(server.Worker).StandardOrgAsync();
         var url = template.Replace("{org}", org.Id.ToString()).Replace("{person}", org.MentorA.ToString());
+        var subject = template == "/api/v1/organizations" ? TestServer.SystemAdmin : org.Admin.ToString(); // allowed with a good token
+        HttpRequestMessage Request(string? token)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(method), url);
+            if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (method != "GET")
+                request.Content = new StringContent($$"""{"name":"x","display_name":"x","chapter_id":"{{org.ChapterA}}","memberships":[]}""",
+                    Encoding.UTF8, "application/json");
+            return request;
+        }
         var before = await ApiShape.SetupStateAsync(server.Worker);
-        foreach (var subject in new[] { TestServer.SystemAdmin, org.Admin.ToString() })
-            foreach (var (why, token) in BadTokens(subject))
-            {
-                var client = server.Anonymous();
-                if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                var request = new HttpRequestMessage(new HttpMethod(method), url);
-                if (method != "GET")
-                    request.Content = new StringContent($$"""{"name":"x","display_name":"x","chapter_id":"{{org.ChapterA}}","memberships":[]}""",
-                        Encoding.UTF8, "application/json");
-                var response = await client.SendAsync(request);
-                Assert.True(401 == (int)response.StatusCode, $"{why} token for {subject}: {(int)response.StatusCode}");
-                await response.ProblemAsync(401, "unauthorized");
-            }
+        foreach (var (why, token) in BadTokens(subject))
+        {
+            var response = await server.Anonymous().SendAsync(Request(token));
+            Assert.True(401 == (int)response.StatusCode, $"{why} token: {(int)response.StatusCode}");
+            await response.ProblemAsync(401, "unauthorized");
+        }
         Assert.Equal(before, await ApiShape.SetupStateAsync(server.Worker));
+        var good = await server.Anonymous().SendAsync(Request(server.Token(subject)));
+        Assert.True((int)good.StatusCode is 200 or 201, $"the same request with a good token: {(int)good.StatusCode}");
     }
 
     [Fact]

@@ -51,6 +51,24 @@ public sealed class MalformedRequestTests(TestServer server) : IClassFixture<Tes
         Assert.Equal(before, await ApiShape.SetupStateAsync(server.Worker));
     }
 
+    [Theory]
+    [InlineData("/api/v1/organizations", """{"name": "a\u0000b"}""")]
+    [InlineData("/api/v1/organizations", """{"name": "x", "settings": {"timezone": "Europe/Oslo\u0000"}}""")]
+    [InlineData("/api/v1/organizations", """{"name": "x", "settings": {"timezone": "../../../../etc/passwd"}}""")]
+    [InlineData("/api/v1/organizations/{org}/chapters", """{"name": "a\u0000b"}""")]
+    [InlineData("/api/v1/organizations/{org}/people", """{"display_name": "\u0000"}""")]
+    [InlineData("/api/v1/contacts", """{"display_name": "a\u0000", "chapter_id": "{chapter}"}""")]
+    public async Task Request_TextPostgresCannotStore_Returns422AndChangesNothing(string template, string body)
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        string Fill(string s) => s.Replace("{org}", org.Id.ToString()).Replace("{chapter}", org.ChapterA.ToString());
+        var client = template == "/api/v1/organizations" ? server.AsSystemAdmin() : server.As(org.Admin);
+        var before = await ApiShape.SetupStateAsync(server.Worker);
+        var response = await client.PostAsync(Fill(template), new StringContent(Fill(body), Encoding.UTF8, "application/json"));
+        await response.ProblemAsync(422, "validation_failed");
+        Assert.Equal(before, await ApiShape.SetupStateAsync(server.Worker));
+    }
+
     [Fact]
     public async Task Request_NotJson_Returns415()
     {
