@@ -17,7 +17,11 @@ public sealed class FoundationDatabase : IAsyncLifetime
         Worker = NpgsqlDataSource.Create(Connections.Worker);
     }
 
-    public async Task DisposeAsync() => await Worker.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Worker.DisposeAsync();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Connections.Application)); // SqlAs's pooled connections
+    }
 
     /// <summary>Runs SQL as the worker role (which has INSERT/UPDATE everywhere and bypasses RLS).</summary>
     public async Task<T> AsWorkerAsync<T>(Func<NpgsqlConnection, Task<T>> work)

@@ -91,8 +91,16 @@ public class TestServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            var pools = new[] { _app.Services.GetRequiredService<AppDataSource>().Source, _app.Services.GetRequiredService<WorkerDataSource>().Source };
+            await _app.DisposeAsync();
+            foreach (var pool in pools) await pool.DisposeAsync(); // registered as instances, so the container leaves them open
+        }
         await Worker.DisposeAsync();
+        // SqlAs opens connections by connection string: close this database's idle ones, or a long run exhausts max_connections.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Database.Application));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Database.Worker));
     }
 }
 
