@@ -22,7 +22,12 @@ public sealed class OrganizationIsolationTests(FoundationDatabase db) : IClassFi
             var pause = await PauseRecordConstraintTests.InsertPauseAsync(c, a.Id, a.MentorA);
             var run = await c.ExecuteScalarAsync<Guid>(
                 "INSERT INTO job_runs (job, organization_id, trigger) VALUES ('reconciliation', @Id, 'manual') RETURNING id", a);
-            await c.ExecuteAsync("""
+            // The jobs migration (0007) adds a required last_seen_at; fill it when it is there so this runs on either schema.
+            var lastSeen = await c.ExecuteScalarAsync<bool>("""
+                SELECT EXISTS (SELECT 1 FROM information_schema.columns
+                               WHERE table_name = 'reconciliation_discrepancies' AND column_name = 'last_seen_at')
+                """) ? (", last_seen_at", ", now()") : ("", "");
+            await c.ExecuteAsync($$"""
                 INSERT INTO mentor_status_log (organization_id, mentor_id, transition, previous_status, new_status, version, kind, pause_id)
                 VALUES (@Id, @MentorA, 'pause', 'active', 'paused', 2, 'voluntary', @pause);
                 INSERT INTO assignment_activities (assignment_id, organization_id, occurred_at) VALUES (@assignment, @Id, now());
@@ -33,8 +38,8 @@ public sealed class OrganizationIsolationTests(FoundationDatabase db) : IClassFi
                                                                                               (@MentorA, @Id, 'mentor_paused', 'digest');
                 INSERT INTO devices (token, person_id, organization_id, platform) VALUES (gen_random_uuid()::text, @Admin, @Id, 'android'),
                                                                                      (gen_random_uuid()::text, @MentorA, @Id, 'ios');
-                INSERT INTO reconciliation_discrepancies (run_id, organization_id, mentor_id, kind, detail)
-                VALUES (@run, @Id, @MentorA, 'status_mismatch', 'test');
+                INSERT INTO reconciliation_discrepancies (run_id, organization_id, mentor_id, kind, detail{{lastSeen.Item1}})
+                VALUES (@run, @Id, @MentorA, 'status_mismatch', 'test'{{lastSeen.Item2}});
                 INSERT INTO follow_up_notices (assignment_id, organization_id, level, basis) VALUES (@assignment, @Id, 'reminder', now());
                 SELECT enqueue_outbox(@Id, 'mentor_status_changed', '{}');
                 SELECT emit_change(@Id, 'assignment.created', ARRAY[@ChapterA], @MentorA, NULL, '{}');
