@@ -97,6 +97,9 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
             PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.InvalidTextRepresentation
                 or PostgresErrorCodes.InvalidDatetimeFormat or PostgresErrorCodes.DatetimeFieldOverflow
                 or PostgresErrorCodes.NumericValueOutOfRange => (422, "validation_failed", p.MessageText, null),
+            // Valid JSON can carry \u0000, which PostgreSQL text and jsonb cannot store.
+            PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter =>
+                (422, "validation_failed", "Text may not contain the NUL character (\\u0000).", null),
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
                 (409, "conflict", "A concurrent change won; fetch the current state and try again.", null),
             _ => (500, "internal_error", "Something went wrong on our side; it has been logged.", null),

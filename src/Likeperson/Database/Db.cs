@@ -9,8 +9,25 @@ namespace Likeperson.Database;
 /// security applies to every statement. <see cref="AsWorkerAsync{T}"/> is for background work and
 /// system-admin setup, as the explicitly privileged worker role.
 /// </summary>
-public sealed class Db(AppDataSource app, WorkerDataSource worker)
+public sealed class Db(AppDataSource app, WorkerDataSource worker) : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// The pools are handed to the container as instances, which it never disposes; Db is created by
+    /// the container, so disposing it with the host closes the pooled connections at shutdown
+    /// (otherwise each stopped instance, e.g. every test server, keeps them open for minutes).
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await app.Source.DisposeAsync();
+        await worker.Source.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        app.Source.Dispose();
+        worker.Source.Dispose();
+    }
+
     public NpgsqlDataSource App => app.Source;
     public NpgsqlDataSource Worker => worker.Source;
 

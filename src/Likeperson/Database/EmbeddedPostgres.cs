@@ -18,10 +18,11 @@ public sealed class EmbeddedPostgres
     /// <summary>The socket directory doubles as the Npgsql "Host".</summary>
     public string SocketDirectory => DataDirectory;
 
-    public EmbeddedPostgres(string dataDirectory)
+    /// <param name="binaryDirectories">Where to look for initdb and pg_ctl; by default PATH, then /usr/lib/postgresql/*/bin (newest first).</param>
+    public EmbeddedPostgres(string dataDirectory, IEnumerable<string>? binaryDirectories = null)
     {
-        DataDirectory = Path.GetFullPath(dataDirectory);
-        _binDir = FindBinaries() ?? throw new InvalidOperationException(
+        DataDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory));
+        _binDir = FindBinaries(binaryDirectories ?? DefaultBinaryDirectories()) ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin: " +
             "install them with `sudo apt-get install -y postgresql` or set ConnectionStrings:Likeperson to an external server.");
         _asPostgresUser = Environment.UserName == "root";
@@ -58,7 +59,8 @@ public sealed class EmbeddedPostgres
         Directory.CreateDirectory(DataDirectory);
         if (_asPostgresUser)
             await RunRawAsync("chown", "postgres:postgres", DataDirectory);
-        await RunAsync("initdb", "-D", DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale");
+        // A throwaway cluster need not wait for its files to reach the disk.
+        await RunAsync("initdb", ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", .. durable ? [] : new[] { "--no-sync" }]);
         var settings = new List<string>
         {
             "max_connections = 200",
@@ -70,14 +72,14 @@ public sealed class EmbeddedPostgres
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings);
     }
 
-    /// <summary>A crash leaves postmaster.pid behind; if its process is gone (or is not a postgres), it is stale.</summary>
+    /// <summary>A crash leaves postmaster.pid behind; if its process is gone (or is not this cluster's postgres), it is stale.</summary>
     private void RemoveStalePidFile()
     {
         var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
         if (!File.Exists(pidFile))
             return;
         var firstLine = File.ReadLines(pidFile).FirstOrDefault();
-        if (int.TryParse(firstLine, out var pid) && IsPostgresProcess(pid))
+        if (int.TryParse(firstLine, out var pid) && IsThisClustersPostmaster(pid))
             return;
         File.Delete(pidFile);
     }
@@ -87,24 +89,40 @@ public sealed class EmbeddedPostgres
         var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
         return File.Exists(pidFile)
             && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
-            && IsPostgresProcess(pid);
+            && IsThisClustersPostmaster(pid);
     }
 
-    private static bool IsPostgresProcess(int pid)
+    /// <summary>
+    /// After a crash and a reboot the old pid may belong to anything, even another cluster's postgres
+    /// (tests and other instances run several), so the process must also name this data directory.
+    /// </summary>
+    private bool IsThisClustersPostmaster(int pid)
     {
-        var comm = $"/proc/{pid}/comm";
-        return File.Exists(comm) && File.ReadAllText(comm).Trim() is "postgres" or "postmaster";
+        try
+        {
+            if (File.ReadAllText($"/proc/{pid}/comm").Trim() is not ("postgres" or "postmaster"))
+                return false;
+            var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return args.Any(a => Path.TrimEndingDirectorySeparator(a) == DataDirectory);
+        }
+        catch (IOException) { return false; }               // no such process (any more)
+        catch (UnauthorizedAccessException) { return true; } // someone else's process: assume the file is right and let pg_ctl judge
     }
 
-    private static string? FindBinaries()
+    private static IEnumerable<string> DefaultBinaryDirectories()
     {
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Where(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
         var debian = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d).Select(d => Path.Combine(d, "bin"))
             : [];
+        return onPath.Concat(debian);
+    }
+
+    private static string? FindBinaries(IEnumerable<string> directories)
+    {
         // Debian's PATH entries are wrappers or symlinks; resolve to the real directory so pg_ctl finds postgres.
-        return onPath.Concat(debian)
+        return directories
+            .Where(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")))
             .Select(dir => Path.GetDirectoryName(new FileInfo(Path.Combine(dir, "pg_ctl")).ResolveLinkTarget(true)?.FullName
                                                 ?? Path.Combine(dir, "pg_ctl")))
             .FirstOrDefault(dir => dir is not null && File.Exists(Path.Combine(dir, "postgres")));

@@ -33,8 +33,8 @@ public sealed partial class Migrator(string ownerConnectionString, ILogger? logg
             var known = All.FirstOrDefault(m => m.Version == version);
             if (known is not null && known.Checksum != checksum)
                 throw new InvalidOperationException(
-                    $"Migration {version} ({known.Name}) was edited after it was applied (checksum {checksum[..12]} in the database, " +
-                    $"{known.Checksum[..12]} in the code). Never edit an applied migration: add a new one.");
+                    $"Migration {version} ({known.Name}) was edited after it was applied (checksum {Short(checksum)} in the database, " +
+                    $"{Short(known.Checksum)} in the code). Never edit an applied migration: add a new one.");
         }
         var count = 0;
         foreach (var m in All.Where(m => !applied.ContainsKey(m.Version)))
@@ -53,6 +53,8 @@ public sealed partial class Migrator(string ownerConnectionString, ILogger? logg
         }
         return count;
     }
+
+    private static string Short(string checksum) => checksum.Length > 12 ? checksum[..12] : checksum;
 
     /// <summary>Undoes every applied migration above <paramref name="target"/>, newest first.</summary>
     public async Task<int> MigrateDownAsync(int target, CancellationToken ct = default)

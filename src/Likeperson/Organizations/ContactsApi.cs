@@ -15,8 +15,10 @@ public static class ContactsApi
         group.MapGet("/{contactId:guid}", Get).WithSummary("One contact in the caller's scope.");
     }
 
-    private static async Task<IResult> Create(CreateContactRequest body, ClaimsPrincipal user, Db db, CancellationToken ct)
+    private static async Task<IResult> Create(CreateContactRequest body, ClaimsPrincipal user, OrgAccess access, Db db, CancellationToken ct)
     {
+        if (access.IsSystemAdmin(user))
+            throw ApiException.Forbidden("Contacts are added by a coordinator of the chapter or an org admin, not a system admin.");
         var v = new Validation();
         var name = Validation.Clean(body.DisplayName);
         v.Check(name is { Length: <= 200 }, "display_name", "A display name of 1 to 200 characters is required.");

@@ -18,6 +18,8 @@ public sealed class OrgAccess(Db db, AuthSettings auth)
     public Task<T> AsAdminAsync<T>(ClaimsPrincipal user, Guid orgId, bool allowSystemAdmin,
         Func<NpgsqlConnection, Guid?, Task<T>> work, CancellationToken ct)
     {
+        if (!allowSystemAdmin && IsSystemAdmin(user)) // a system admin has no organisation; the role simply does not allow this
+            throw ApiException.Forbidden("A system admin may create organisations, chapters and people, nothing else.");
         if (allowSystemAdmin && IsSystemAdmin(user))
             return db.AsWorkerAsync(async conn =>
             {

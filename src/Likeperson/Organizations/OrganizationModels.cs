@@ -41,9 +41,12 @@ public sealed record ChapterResponse(Guid Id, Guid OrganizationId, string Name);
 
 public sealed record Membership(Guid ChapterId, ChapterRole Role);
 
-public sealed record CreatePersonRequest(string? DisplayName, bool? OrgAdmin, Membership[]? Memberships, DateOnly? CertificationExpiresAt);
+/// <summary>A membership as sent: both members are required (checked as validation, so a missing role is never read as a default).</summary>
+public sealed record MembershipRequest(Guid? ChapterId, ChapterRole? Role);
 
-public sealed record ReplaceMembershipsRequest(Membership[]? Memberships);
+public sealed record CreatePersonRequest(string? DisplayName, bool? OrgAdmin, MembershipRequest?[]? Memberships, DateOnly? CertificationExpiresAt);
+
+public sealed record ReplaceMembershipsRequest(MembershipRequest?[]? Memberships);
 
 public sealed record PersonResponse(Guid Id, string DisplayName, Guid OrganizationId, bool OrgAdmin, Membership[] Memberships);
 
@@ -53,7 +56,9 @@ public sealed record ContactResponse(Guid Id, Guid OrganizationId, Guid ChapterI
 
 public static class TimeZones
 {
-    public static bool IsKnown(string? id) => !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+    /// <summary>IANA ids only: .NET would also accept Windows ids, which PostgreSQL (and the contract) do not.</summary>
+    public static bool IsKnown(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
 
     /// <summary>Today's date in the organisation's time zone (pause dates and "overdue" are judged there).</summary>
     public static DateOnly Today(TimeProvider clock, string timezone) =>

@@ -69,15 +69,21 @@ public static class OrganizationsApi
             var v = new Validation();
             next.Validate(v, "");
             v.ThrowIfAny();
-            return await conn.QuerySingleAsync<OrganizationRow>("""
+            // A patch that changes nothing writes nothing (updated_at stays as it was).
+            return await conn.QuerySingleOrDefaultAsync<OrganizationRow>("""
                 UPDATE organizations SET require_reactivation_ack = @RequireReactivationAck, reminder_threshold_days = @ReminderThresholdDays,
                   escalation_threshold_days = @EscalationThresholdDays, honorarium_thresholds = @HonorariumThresholds,
                   digest_hour = @DigestHour, timezone = @Timezone, push_includes_reason = @PushIncludesReason
                 WHERE id = @orgId
+                  AND (require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds, digest_hour,
+                       timezone, push_includes_reason)
+                      IS DISTINCT FROM (@RequireReactivationAck, @ReminderThresholdDays, @EscalationThresholdDays, @HonorariumThresholds,
+                                        @DigestHour, @Timezone, @PushIncludesReason)
                 RETURNING id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
                           digest_hour, timezone, push_includes_reason, created_at
                 """, new { orgId, next.RequireReactivationAck, next.ReminderThresholdDays, next.EscalationThresholdDays,
-                           next.HonorariumThresholds, DigestHour = (short)next.DigestHour, next.Timezone, next.PushIncludesReason });
+                           next.HonorariumThresholds, DigestHour = (short)next.DigestHour, next.Timezone, next.PushIncludesReason })
+                   ?? current;
         }, ct);
         return TypedResults.Ok(row.ToResponse());
     }

@@ -56,12 +56,14 @@ public static class PeopleApi
         return TypedResults.Ok(person);
     }
 
-    private static Membership[] ValidMemberships(Membership[]? memberships, Validation v)
+    private static Membership[] ValidMemberships(MembershipRequest?[]? requested, Validation v)
     {
-        memberships ??= [];
-        v.Check(memberships.All(m => m.ChapterId != Guid.Empty), "memberships", "Each membership needs a chapter_id.");
-        v.Check(memberships.Length <= 100, "memberships", "At most 100 memberships.");
-        return memberships.Distinct().ToArray();
+        requested ??= [];
+        v.Check(requested.All(m => m?.ChapterId is { } c && c != Guid.Empty), "memberships", "Each membership needs a chapter_id.");
+        v.Check(requested.All(m => m?.Role is not null), "memberships", "Each membership needs a role: peer_mentor or coordinator.");
+        v.Check(requested.Length <= 100, "memberships", "At most 100 memberships.");
+        return requested.Where(m => m?.ChapterId is not null && m.Role is not null)
+            .Select(m => new Membership(m!.ChapterId!.Value, m.Role!.Value)).Distinct().ToArray();
     }
 
     private static async Task RequireChaptersAsync(NpgsqlConnection conn, Guid orgId, Membership[] memberships)

@@ -42,6 +42,9 @@ public static class TestCluster
         return Superuser(cluster, name);
     }
 
+    /// <summary>The shared throwaway cluster itself (for tests of the embedded mechanism).</summary>
+    public static Task<EmbeddedPostgres> ClusterAsync() => Cluster.Value;
+
     public static string Superuser(EmbeddedPostgres cluster, string database) =>
         new NpgsqlConnectionStringBuilder(DatabaseConnections.Build(cluster.SocketDirectory, database, "postgres")) { Pooling = false }.ConnectionString;
 

@@ -74,7 +74,7 @@ public class TestServer : IAsyncLifetime
     public static Uri AddressOf(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+    public HttpClient Anonymous() => new(new NoServerErrors()) { BaseAddress = BaseAddress };
 
     public HttpClient As(Guid personId) => As(personId.ToString());
 
@@ -91,8 +91,30 @@ public class TestServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            var pools = new[] { _app.Services.GetRequiredService<AppDataSource>().Source, _app.Services.GetRequiredService<WorkerDataSource>().Source };
+            await _app.DisposeAsync();
+            foreach (var pool in pools) await pool.DisposeAsync(); // registered as instances, so the container leaves them open
+        }
         await Worker.DisposeAsync();
+        // SqlAs opens connections by connection string: close this database's idle ones, or a long run exhausts max_connections.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Database.Application));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Database.Worker));
+    }
+}
+
+/// <summary>Fails the test on any 5xx answer: no request in the suite, however malformed, may produce one.</summary>
+public sealed class NoServerErrors() : DelegatingHandler(new SocketsHttpHandler())
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var response = await base.SendAsync(request, ct);
+        var readinessReport = request.RequestUri?.AbsolutePath == "/readyz"; // its 503 is part of the contract
+        if ((int)response.StatusCode >= 500 && !readinessReport)
+            throw new Xunit.Sdk.XunitException(
+                $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        return response;
     }
 }
 
