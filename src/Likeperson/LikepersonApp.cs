@@ -5,6 +5,7 @@ using Likeperson.Assignments;
 using Likeperson.Auth;
 using Likeperson.Database;
 using Likeperson.Demo;
+using Likeperson.Jobs;
 using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
@@ -38,6 +39,7 @@ public static class LikepersonApp
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
+        services.AddJobs(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -87,6 +89,7 @@ public static class LikepersonApp
         api.MapMentorsApi();
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
+        api.MapJobsApi();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;
