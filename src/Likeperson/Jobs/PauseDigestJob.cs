@@ -43,7 +43,7 @@ public sealed class PauseDigestJob(WorkerDataSource worker, NotificationWriter w
         await using var tx = await conn.BeginTransactionAsync(ct);
         // Locked: a concurrent run waits here and then finds them sent.
         var held = (await conn.QueryAsync<HeldRow>(new CommandDefinition("""
-            SELECT id, type, channel, mentor_id, outbox_id, coalesce(data->>'mentor_display_name', p.display_name) AS mentor_name, n.created_at
+            SELECT n.id, n.type, n.channel, n.mentor_id, n.outbox_id, coalesce(n.data->>'mentor_display_name', p.display_name) AS mentor_name, n.created_at
             FROM notifications n LEFT JOIN people p ON p.id = n.mentor_id
             WHERE n.organization_id = @org AND n.recipient_id = @recipient AND n.status = 'held'
             ORDER BY n.created_at, n.id FOR UPDATE OF n
