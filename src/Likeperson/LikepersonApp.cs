@@ -10,6 +10,7 @@ using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
+using Likeperson.Realtime;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -40,6 +41,7 @@ public static class LikepersonApp
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
         services.AddJobs(config);
+        services.AddEventStream(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -81,6 +83,7 @@ public static class LikepersonApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Likeperson API v1"); o.RoutePrefix = "swagger"; });
         app.MapHealthApi();
+        app.MapStreamMetrics();
 
         var api = app.MapGroup("/api/v1");
         api.MapOrganizationsApi();
@@ -90,6 +93,7 @@ public static class LikepersonApp
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
         api.MapJobsApi();
+        api.MapEventStream();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;
