@@ -21,11 +21,8 @@ public sealed class RetentionJob(WorkerDataSource worker, JobOptions options) : 
     {
         await using var conn = await worker.Source.OpenConnectionAsync(ct);
         var r = options.Retention;
-        long? events = null;
-        // The event stream's prune function arrives with its own migration; until then there is nothing to prune through.
-        if (await conn.ExecuteScalarAsync<bool>("SELECT to_regprocedure('change_events_prune(timestamptz)') IS NOT NULL"))
-            events = await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT change_events_prune(@before)",
-                new { before = now.AddDays(-options.EventRetentionDays) }, cancellationToken: ct, commandTimeout: 0));
+        var events = await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT change_events_prune(@before)",
+            new { before = now.AddDays(-options.EventRetentionDays) }, cancellationToken: ct, commandTimeout: 0));
         var notifications = await conn.ExecuteAsync(new CommandDefinition("""
             DELETE FROM notifications WHERE created_at < @before AND status NOT IN ('held', 'pending')
             """, new { before = now.AddDays(-r.NotificationDays) }, cancellationToken: ct, commandTimeout: 0));

@@ -38,6 +38,12 @@ public sealed class RetentionJobTests(JobServer server) : IClassFixture<JobServe
             VALUES (@finder, @Id, @MentorA, 'missing_live_pause', 'still open', @now - interval '120 days', @now)
             """, new { org.Id, org.MentorA, now, finder });
 
+        // Change events: one past the stream's window (Events:RetentionDays, 7), one inside it.
+        var oldEvent = await conn.ExecuteScalarAsync<long>("SELECT emit_change(@Id, 'assignment.created', '{}', NULL, NULL, '{}')", org);
+        var newEvent = await conn.ExecuteScalarAsync<long>("SELECT emit_change(@Id, 'assignment.created', '{}', NULL, NULL, '{}')", org);
+        await conn.ExecuteAsync("UPDATE change_events SET created_at = CASE position WHEN @oldEvent THEN @now - interval '8 days' ELSE @now - interval '6 days' END WHERE organization_id = @Id",
+            new { org.Id, oldEvent, now });
+
         var run = await server.Runner.RunNowAsync(server.Runner.Find(JobNames.Retention)!, null, null);
         Assert.True(run.Status == JobStatus.Succeeded, run.Error);
         Assert.Null(run.OrganizationId);
@@ -50,5 +56,7 @@ public sealed class RetentionJobTests(JobServer server) : IClassFixture<JobServe
         Assert.Equal([("follow-up-reminders", 95), ("pause-digest", 200), ("reconciliation", 0), ("reconciliation", 120)],
             runs.OrderBy(r => r.Job).ThenBy(r => r.Days));
         Assert.True(run.Stats.GetProperty("notifications_deleted").GetInt32() >= 1);
+        Assert.Equal([newEvent], await conn.QueryAsync<long>("SELECT position FROM change_events WHERE organization_id = @Id", org));
+        Assert.True(run.Stats.GetProperty("change_events_pruned").GetInt32() >= 1);
     }
 }
