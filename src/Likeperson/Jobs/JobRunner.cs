@@ -26,12 +26,16 @@ public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, T
         return runId is { } id ? await RunClaimedAsync(job, organizationId, id, ct) : null;
     }
 
-    /// <summary>A manual run now (HTTP, the `jobs run` verb, benchmarks): always runs, recorded with trigger manual.</summary>
-    public async Task<JobRunResponse> RunNowAsync(IJob job, Guid? organizationId, Guid? startedBy, CancellationToken ct = default)
+    /// <summary>
+    /// A manual run (HTTP, the `jobs run` verb, benchmarks): always runs, recorded with trigger manual. The job sees
+    /// <paramref name="asOf"/> as "now" when given (a benchmark's fixed date), else the clock.
+    /// </summary>
+    public async Task<JobRunResponse> RunNowAsync(IJob job, Guid? organizationId, Guid? startedBy, CancellationToken ct = default,
+        DateTimeOffset? asOf = null)
     {
         var runId = await ClaimAsync(job, organizationId, null, JobTrigger.Manual, startedBy, ct)
                     ?? throw new InvalidOperationException("A manual run has no slot and cannot conflict.");
-        return await RunClaimedAsync(job, organizationId, runId, ct);
+        return await RunClaimedAsync(job, organizationId, runId, ct, asOf);
     }
 
     private async Task<Guid?> ClaimAsync(IJob job, Guid? org, DateTimeOffset? slot, JobTrigger trigger, Guid? startedBy, CancellationToken ct)
@@ -47,13 +51,13 @@ public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, T
             cancellationToken: ct));
     }
 
-    private async Task<JobRunResponse> RunClaimedAsync(IJob job, Guid? org, Guid runId, CancellationToken ct)
+    private async Task<JobRunResponse> RunClaimedAsync(IJob job, Guid? org, Guid runId, CancellationToken ct, DateTimeOffset? asOf = null)
     {
         JsonObject stats;
         string? error = null;
         try
         {
-            stats = await job.RunAsync(org, clock.GetUtcNow(), runId, ct);
+            stats = await job.RunAsync(org, asOf ?? clock.GetUtcNow(), runId, ct);
         }
         catch (Exception e)
         {

@@ -42,8 +42,16 @@ public sealed class JobScheduler(WorkerDataSource worker, JobRunner runner, JobO
             if (runner.Find(d.Job) is not { } job) continue;
             var slot = new DateTimeOffset(d.Slot, TimeSpan.Zero);
             var late = clock.GetUtcNow() - slot > 2 * options.Schedule.PollInterval;
-            if (await runner.RunSlotAsync(job, d.OrganizationId, slot, late ? JobTrigger.CatchUp : JobTrigger.Scheduled, ct) is { } run)
-                runs.Add(run);
+            try
+            {
+                if (await runner.RunSlotAsync(job, d.OrganizationId, slot, late ? JobTrigger.CatchUp : JobTrigger.Scheduled, ct) is { } run)
+                    runs.Add(run);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Claiming or recording failed (the database went away, the organisation was deleted): the next tick tries again.
+                log.LogError(e, "The job scheduler could not run {Job} for organisation {OrganizationId}, slot {Slot}", d.Job, d.OrganizationId, slot);
+            }
         }
         return runs;
     }

@@ -33,8 +33,9 @@ public static class JobsApi
             throw ApiException.Forbidden(caller.IsCoordinator
                 ? "Coordinators may run certification-expiry only; the other jobs are for org admins."
                 : "Only org admins (and, for certification-expiry, coordinators) may run jobs.");
-        // The job itself runs as the worker, like a scheduled run; started_by records who asked.
-        return TypedResults.Ok(await runner.RunNowAsync(job, caller.OrganizationId, caller.PersonId, ct));
+        // The job itself runs as the worker, like a scheduled run; started_by records who asked. A client that hangs up
+        // does not cut the run short (it would be recorded as failed halfway): it finishes and is in GET /jobs/runs.
+        return TypedResults.Ok(await runner.RunNowAsync(job, caller.OrganizationId, caller.PersonId, CancellationToken.None));
     }
 
     private sealed record RunCursor(DateTime S, Guid I);

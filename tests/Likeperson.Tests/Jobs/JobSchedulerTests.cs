@@ -93,4 +93,26 @@ public sealed class JobSchedulerTests(JobServer server) : IClassFixture<JobServe
         await server.Scheduler.TickAsync();
         Assert.Empty(await server.RunsOfAsync(org.Id));
     }
+
+    [Fact]
+    public async Task StartUp_TwoInstancesWithSchedulersStartingTogether_CatchUpOnce()
+    {
+        server.Clock.Now = JobServer.NightlySlot.AddDays(5).AddHours(1);
+        var org = await server.OrgAsync(_world);
+        var on = new Dictionary<string, string?> { ["Jobs:Schedule:Enabled"] = "true", ["Jobs:Schedule:PollInterval"] = "00:00:00.050" };
+        var instances = await Task.WhenAll(server.StartAsync(on), server.StartAsync(on));
+        try
+        {
+            await Eventually.TrueAsync(async () => (await server.RunsOfAsync(org.Id)).Count(r => r.Status != JobStatus.Running) == 4,
+                "the four jobs to be caught up by one of the instances");
+            await Task.Delay(500);
+        }
+        finally
+        {
+            foreach (var instance in instances) await instance.DisposeAsync();
+        }
+        var runs = await server.RunsOfAsync(org.Id);
+        Assert.Equal(OrgJobs, runs.Select(r => r.Job).Order());
+        Assert.All(runs, r => Assert.Equal(JobStatus.Succeeded, r.Status));
+    }
 }
