@@ -7,7 +7,8 @@ namespace Likeperson.Jobs;
 /// What /readyz reports as degraded (without failing) about the jobs, read across all
 /// organisations as the worker: a job whose last run failed, a run stuck in `running`, a slot
 /// that has had no run `Jobs:Schedule:MissedAfter` after its time, and mentors whose certification
-/// expired who are still active (or pending reactivation) 30 minutes after the nightly slot.
+/// expired who are still active (or pending reactivation) 30 minutes after the nightly slot (one the
+/// organisation existed for: a new organisation's first check follows its first nightly slot).
 /// </summary>
 public sealed class JobHealth(WorkerDataSource worker, JobOptions options, TimeProvider clock)
 {
@@ -29,7 +30,7 @@ public sealed class JobHealth(WorkerDataSource worker, JobOptions options, TimeP
             SELECT o.id, count(*) FROM organizations o
             CROSS JOIN LATERAL (SELECT job_latest_slot(@now, o.timezone, @at) AS slot) s
             JOIN peer_mentors m ON m.organization_id = o.id
-            WHERE s.slot <= @now - @grace AND m.status IN ('active', 'pending_reactivation')
+            WHERE s.slot <= @now - @grace AND s.slot > o.created_at AND m.status IN ('active', 'pending_reactivation')
               AND m.certification_expires_at < (s.slot AT TIME ZONE o.timezone)::date
             GROUP BY o.id ORDER BY o.id;
             """, new

@@ -97,4 +97,19 @@ public sealed class JobMonitoringTests(JobServer server) : IClassFixture<JobServ
         server.Clock.Now = JobServer.NightlySlot.AddHours(3);
         Assert.Contains(await ProblemsOfAsync(org.Id), p => p.StartsWith($"job follow-up-reminders for organisation {org.Id}: run") && p.Contains("running since"));
     }
+
+    [Fact]
+    public async Task ExpiredCertificationStillActive_NewOrganisation_NotReportedBeforeItsFirstNightlySlot()
+    {
+        server.Clock.Now = JobServer.NightlySlot.AddHours(3);
+        var org = await _world.StandardOrgAsync();
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                UPDATE organizations SET created_at = @created WHERE id = @Id;
+                UPDATE peer_mentors SET certification_expires_at = '2026-12-01' WHERE id = @MentorA;
+                """, new { org.Id, org.MentorA, created = JobServer.NightlySlot.AddHours(1) });
+        Assert.Empty(await ProblemsOfAsync(org.Id));
+        server.Clock.Now = JobServer.NightlySlot.AddDays(1).AddMinutes(31);
+        Assert.Contains(await ProblemsOfAsync(org.Id), p => p.Contains("expired certification"));
+    }
 }
