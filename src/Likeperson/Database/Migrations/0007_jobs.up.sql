@@ -58,10 +58,12 @@ LANGUAGE sql STABLE AS $$
 -- last contact (or creation) is older than the reminder threshold gets a follow_up_reminder
 -- outbox row, older than the escalation threshold also a follow_up_escalation, each once per
 -- crossing: follow_up_notices remembers (assignment, level, basis = the time measured from), so a
--- new activity (a later basis) starts a new crossing. One NOTIFY wakes the dispatcher at the end.
+-- new activity (a later basis) starts a new crossing. Runs for one organisation take turns (an
+-- advisory lock), so the statement after it sees every notice an earlier run committed, and the
+-- notices and outbox rows both come from one set of new crossings. One NOTIFY wakes the dispatcher.
 CREATE FUNCTION jobs_follow_up_reminders(p_org uuid, p_now timestamptz)
 RETURNS TABLE (due bigint, reminders bigint, escalations bigint)
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = public, pg_temp SET work_mem = '64MB' AS $$
 DECLARE
   o organizations;
 BEGIN
@@ -69,29 +71,30 @@ BEGIN
   IF o.id IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Organisation was not found.';
   END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('jobs_follow_up_reminders'), hashtext(p_org::text));
   RETURN QUERY
   WITH candidates AS (
     SELECT a.id, a.peer_mentor_id, a.chapter_id, coalesce(a.last_contact_date, a.created_at) AS basis
     FROM assignments a
     WHERE a.organization_id = p_org AND a.status IN ('open', 'pending')
       AND coalesce(a.last_contact_date, a.created_at) < p_now - make_interval(days => o.reminder_threshold_days)
-  ), levels AS (
-    SELECT c.*, 'reminder' AS level FROM candidates c
-    UNION ALL
-    SELECT c.*, 'escalation' FROM candidates c WHERE c.basis < p_now - make_interval(days => o.escalation_threshold_days)
-  ), fresh AS (
+  ), crossings AS (
+    SELECT l.* FROM (
+      SELECT c.*, 'reminder' AS level FROM candidates c
+      UNION ALL
+      SELECT c.*, 'escalation' FROM candidates c WHERE c.basis < p_now - make_interval(days => o.escalation_threshold_days)) l
+    WHERE NOT EXISTS (SELECT 1 FROM follow_up_notices n WHERE n.assignment_id = l.id AND n.level = l.level AND n.basis = l.basis)
+  ), noticed AS (
     INSERT INTO follow_up_notices (assignment_id, organization_id, level, basis, sent_at)
-    SELECT l.id, p_org, l.level, l.basis, p_now FROM levels l
+    SELECT x.id, p_org, x.level, x.basis, p_now FROM crossings x
     ON CONFLICT DO NOTHING
-    RETURNING assignment_id, level, basis
   ), queued AS (
     INSERT INTO outbox (organization_id, kind, payload, created_at, available_at)
-    SELECT p_org, 'follow_up_' || f.level, jsonb_build_object(
-             'mentor_id', l.peer_mentor_id, 'assignment_id', l.id, 'chapter_id', l.chapter_id,
-             'days_since_contact', floor(extract(epoch FROM p_now - l.basis) / 86400)::int,
+    SELECT p_org, 'follow_up_' || x.level, jsonb_build_object(
+             'mentor_id', x.peer_mentor_id, 'assignment_id', x.id, 'chapter_id', x.chapter_id,
+             'days_since_contact', floor(extract(epoch FROM p_now - x.basis) / 86400)::int,
              'occurred_at', to_char(p_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')), now(), now()
-    FROM fresh f JOIN levels l ON l.id = f.assignment_id AND l.level = f.level
-    ORDER BY l.id, f.level DESC
+    FROM crossings x
     RETURNING kind)
   SELECT (SELECT count(*) FROM candidates), count(*) FILTER (WHERE kind = 'follow_up_reminder'),
          count(*) FILTER (WHERE kind = 'follow_up_escalation')
