@@ -9,6 +9,7 @@ using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
+using Likeperson.Realtime;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -38,6 +39,7 @@ public static class LikepersonApp
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
+        services.AddEventStream(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -79,6 +81,7 @@ public static class LikepersonApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Likeperson API v1"); o.RoutePrefix = "swagger"; });
         app.MapHealthApi();
+        app.MapStreamMetrics();
 
         var api = app.MapGroup("/api/v1");
         api.MapOrganizationsApi();
@@ -87,6 +90,7 @@ public static class LikepersonApp
         api.MapMentorsApi();
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
+        api.MapEventStream();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;
