@@ -63,18 +63,18 @@ public static class PauseRoster
             SELECT pr.mentor_id, pe.display_name,
                    coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
                              WHERE c.person_id = pr.mentor_id AND c.role = 'peer_mentor'), '{"{}"}') AS chapter_ids,
-                   m.status, pr.id AS pause_id, pr.kind, pr.pause_reason, pr.paused_at, pr.expected_return_date,
-                   coalesce(pr.expected_return_date < today.d, false) AS overdue, m.certification_expires_at,
+                   pr.mentor_status AS status, pr.id AS pause_id, pr.kind, pr.pause_reason, pr.paused_at, pr.expected_return_date,
+                   coalesce(pr.expected_return_date < today.d, false) AS overdue, pr.certification_expires_at,
                    (SELECT count(*) FROM assignments a WHERE a.peer_mentor_id = pr.mentor_id AND a.status IN ('open', 'pending'))::int
                      AS open_assignment_count
             FROM (SELECT (@now AT TIME ZONE o.timezone)::date AS d FROM organizations o WHERE o.id = @org) today
             CROSS JOIN LATERAL (
-              SELECT * FROM pause_records pr
-              WHERE pr.organization_id = @org AND pr.status IN ('paused', 'expired_cert'){where}
-                AND EXISTS (SELECT 1 FROM peer_mentors pm WHERE pm.id = pr.mentor_id AND pm.status IN ('paused', 'pending_reactivation'))
+              SELECT pr.*, m.status AS mentor_status, m.certification_expires_at
+              FROM pause_records pr JOIN peer_mentors m ON m.id = pr.mentor_id
+              WHERE pr.organization_id = @org AND pr.status IN ('paused', 'expired_cert')
+                AND m.status IN ('paused', 'pending_reactivation'){where}
               ORDER BY pr.paused_at DESC, pr.mentor_id
               LIMIT @fetch) pr
-            JOIN peer_mentors m ON m.id = pr.mentor_id
             JOIN people pe ON pe.id = pr.mentor_id
             ORDER BY pr.paused_at DESC, pr.mentor_id
             """, new
