@@ -55,7 +55,7 @@ public static class EventsApi
         hub.Add(subscriber, start.Head);
         try
         {
-            var sent = await ReplayAsync(http, reads, metrics, options, subscriber, from, start.PrunedThrough, stop.Token);
+            var sent = await ReplayAsync(http, reads, hub, metrics, options, subscriber, from, start.PrunedThrough, stop.Token);
             if (sent is null) return; // reset
             await foreach (var e in subscriber.Queue.ReadAllAsync(stop.Token))
             {
@@ -75,18 +75,21 @@ public static class EventsApi
     }
 
     /// <summary>Writes every event after <paramref name="from"/> the subscriber may see; null when a reset was sent instead.</summary>
-    private static async Task<long?> ReplayAsync(HttpContext http, StreamReads reads, StreamMetrics metrics, StreamOptions options,
+    private static async Task<long?> ReplayAsync(HttpContext http, StreamReads reads, StreamHub hub, StreamMetrics metrics, StreamOptions options,
         Subscriber subscriber, long from, long prunedThrough, CancellationToken ct)
     {
         var sent = from;
         while (true)
         {
-            var (horizon, batch) = await reads.ReplayAsync(subscriber.OrganizationId, sent, options.ReadBatchSize, ct);
+            var (horizon, epoch, batch) = await reads.ReplayAsync(subscriber.OrganizationId, sent, options.ReadBatchSize, ct);
             if (horizon > sent)
             {
                 await SendResetAsync(http, metrics, "beyond_retention", from, horizon);
                 return null;
             }
+            if (epoch > subscriber.Scope.Epoch) // memberships changed since the stream started: judge these events by the new ones
+                hub.UpdateScopes(subscriber.OrganizationId, [subscriber.Scope.PersonId],
+                    await reads.ScopesAsync(subscriber.OrganizationId, [subscriber.Scope.PersonId], ct));
             var written = 0;
             foreach (var e in batch)
             {
