@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Dapper;
 using Likeperson.Tests.Infrastructure;
+using Likeperson.Tests.Mentors;
 
 namespace Likeperson.Tests.Realtime;
 
@@ -37,5 +39,29 @@ public sealed class MentorStatusStreamTests(StreamServer server) : IClassFixture
         Assert.Equal(markerB, (await coordinatorB.NextAsync())!.Id);
         var markerA2 = await server.Worker.EmitAsync(org.Id, "mentor.status_changed", [org.ChapterA], org.MentorA2);
         Assert.Equal(markerA2, (await otherMentor.NextAsync())!.Id);
+    }
+
+    [Fact]
+    public async Task MentorPauseAndReactivate_ThroughTheHttpEndpoints_StreamMatchesTheMentorAndTheOtherChapterSeesNothing()
+    {
+        var org = await server.World.StandardOrgAsync();
+        await using var coordinatorA = await SseClient.OpenAsync(server.As(org.CoordinatorA), StreamHelpers.Url($"topics=mentors&chapter_id={org.ChapterA}"));
+        await using var coordinatorB = await SseClient.OpenAsync(server.As(org.CoordinatorB));
+        await using var admin = await SseClient.OpenAsync(server.As(org.Admin), StreamHelpers.Url("topics=mentors"));
+
+        var paused = await (await server.As(org.MentorA).TransitionAsync(org.MentorA, "pause", new { reason = "Exams" })).ReadAsync<JsonElement>();
+        var reactivated = await (await server.As(org.CoordinatorA).TransitionAsync(org.MentorA, "reactivate")).ReadAsync<JsonElement>();
+
+        var events = await coordinatorA.TakeAsync(2);
+        Assert.Equal(events.Select(e => e.Id), (await admin.TakeAsync(2)).Select(e => e.Id));
+        Assert.Equal(["paused", "active"], events.Select(e => e.Json.GetProperty("new_status").GetString()));
+        Assert.Equal([paused.GetProperty("version").GetInt32(), reactivated.GetProperty("version").GetInt32()],
+            events.Select(e => e.Json.GetProperty("version").GetInt32()));
+        Assert.Equal(paused.GetProperty("current_pause").GetProperty("id").GetGuid(), events[0].Json.GetProperty("pause_id").GetGuid());
+        Assert.Equal(events[0].Json.GetProperty("pause_id").GetGuid(), events[1].Json.GetProperty("pause_id").GetGuid());
+        Assert.Equal("paused", events[1].Json.GetProperty("previous_status").GetString());
+
+        var markerB = await server.Worker.EmitAsync(org.Id, "mentor.status_changed", [org.ChapterB], org.MentorB);
+        Assert.Equal(markerB, (await coordinatorB.NextAsync())!.Id); // nothing of mentor A (chapter A) reached chapter B's coordinator
     }
 }
