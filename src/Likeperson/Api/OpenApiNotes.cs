@@ -66,5 +66,15 @@ public static class OpenApiNotes
           days from `paused_at` to `ended_at` (to now while live).
         - `GET /api/v1/roster/paused`: a peer mentor's scope is themself; a `chapter_id` outside the caller's scope gives an empty page;
           `open_assignment_count` counts open and pending assignments; ties in `paused_at` are broken by mentor id (ascending).
+        - Event stream `GET /api/v1/events`: `topics` is a comma-separated subset of `assignments`, `mentors`, `notifications` (default all;
+          an unknown or empty value is 400 `malformed_request`); `chapter_id` narrows assignment and mentor events to that chapter and leaves
+          notifications (which belong to a person) alone; a chapter that is not the caller's organisation's is 404. `Last-Event-ID` (header,
+          preferred) or `last_event_id` must be a non-negative integer (400 otherwise). Without either the stream starts at the current
+          position. Comments are `: heartbeat`. `reset` has no `id` and `data: {"reason": "beyond_retention"|"unknown_position",
+          "last_event_id": N, "pruned_through": P}`, and the server then ends the stream: refetch the snapshot and open a new stream with its
+          `stream_position` (a position ahead of the organisation's stream is `unknown_position`). A client whose buffer
+          (`Events:SubscriberBuffer` events) overflows is disconnected and resumes with `Last-Event-ID`.
+        - `GET /metrics` (no token; counts only): Prometheus text with `likeperson_stream_subscribers`, `likeperson_stream_db_queries_total`,
+          `likeperson_stream_events_delivered_total` and more, per instance.
         """;
 }
