@@ -9,6 +9,7 @@ using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
+using Likeperson.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -38,6 +39,7 @@ public static class LikepersonApp
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
+        services.AddWebUi(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -87,6 +89,7 @@ public static class LikepersonApp
         api.MapMentorsApi();
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
+        app.MapWebUi(api);
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;
