@@ -56,10 +56,12 @@ public sealed class LoopbackApi(IHttpClientFactory factory, LoopbackAddress self
 
     public Task<ApiResult<T>> PutAsync<T>(string path, object body, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Put, path, body, ct);
 
-    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, string? token = null)
+    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, string? token = null,
+        int? ifMatch = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(self.Address, "/api/v1/" + path.TrimStart('/')));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? Token ?? "");
+        if (ifMatch is { } version) request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         using var response = await factory.CreateClient(ClientName).SendAsync(request, ct);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
@@ -70,7 +72,9 @@ public sealed class LoopbackApi(IHttpClientFactory factory, LoopbackAddress self
                 ? default : await response.Content.ReadFromJsonAsync<T>(Json, ct);
             return new ApiResult<T>(response.StatusCode, value, null, null);
         }
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        JsonElement problem = default;
+        try { if (text.Length > 0) problem = JsonSerializer.Deserialize<JsonElement>(text); } catch (JsonException) { /* not a problem document */ }
         string? Read(string name) => problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty(name, out var v) ? v.ToString() : null;
         return new ApiResult<T>(response.StatusCode, default, Read("detail") ?? Read("title"), Read("code"));
     }

@@ -21,7 +21,7 @@ public static class WebModule
             o.RootDirectory = "/Web/Pages";
             o.Conventions.AuthorizeFolder("/", Policy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
-        });
+        }).AddApplicationPart(typeof(WebModule).Assembly); // the pages live in this assembly even when a test host is the entry point
         services.AddHttpContextAccessor();
         services.AddAuthentication().AddCookie(CookieScheme, o =>
         {

@@ -162,7 +162,9 @@
   });
 
   // htmx swaps keep the live region informed and move focus sensibly.
-  document.addEventListener("htmx:afterSwap", (e) => { if (e.detail.target?.dataset?.announce) announce(e.detail.target.dataset.announce); });
+  document.addEventListener("htmx:afterRequest", (e) => {
+    if (e.detail.successful && e.detail.target?.hasAttribute?.("data-live-refresh")) announce(t("live.updated"));
+  });
 
   connect();
 })();
