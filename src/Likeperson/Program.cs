@@ -8,19 +8,27 @@ using Likeperson.Demo;
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 var hostArgs = args.Length > 0 && args[0] == verb ? args[1..] : args;
 
-switch (verb)
+try
 {
-    case "serve":
-        var app = await LikepersonApp.BuildAsync(hostArgs);
-        await app.RunAsync();
-        return 0;
-    case "migrate":
-        return await Verbs.MigrateAsync(args.Skip(1).ToArray());
-    case "seed":
-        return await Verbs.SeedAsync(hostArgs);
-    default:
-        Console.Error.WriteLine($"Unknown verb '{verb}'. Use: serve | migrate | migrate down --to N | seed");
-        return 2;
+    switch (verb)
+    {
+        case "serve":
+            var app = await LikepersonApp.BuildAsync(hostArgs);
+            await app.RunAsync();
+            return 0;
+        case "migrate":
+            return await Verbs.MigrateAsync(args.Skip(1).ToArray());
+        case "seed":
+            return await Verbs.SeedAsync(hostArgs);
+        default:
+            Console.Error.WriteLine($"Unknown verb '{verb}'. Use: serve | migrate | migrate down --to N | seed");
+            return 2;
+    }
+}
+catch (StartupException e)
+{
+    Console.Error.WriteLine(e.Message); // one sentence for the operator, no stack trace
+    return 1;
 }
 
 public partial class Program;

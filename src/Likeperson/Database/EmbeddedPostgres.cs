@@ -22,12 +22,12 @@ public sealed class EmbeddedPostgres
     public EmbeddedPostgres(string dataDirectory, IEnumerable<string>? binaryDirectories = null)
     {
         DataDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory));
-        _binDir = FindBinaries(binaryDirectories ?? DefaultBinaryDirectories()) ?? throw new InvalidOperationException(
+        _binDir = FindBinaries(binaryDirectories ?? DefaultBinaryDirectories()) ?? throw new StartupException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin: " +
             "install them with `sudo apt-get install -y postgresql` or set ConnectionStrings:Likeperson to an external server.");
         _asPostgresUser = Environment.UserName == "root";
         if (DataDirectory.Length > 90)
-            throw new InvalidOperationException(
+            throw new StartupException(
                 $"Database:DataDirectory '{DataDirectory}' is too long for a Unix socket path (max 90 characters); choose a shorter one.");
     }
 

@@ -48,7 +48,7 @@ public sealed class EmbeddedPostgresTests
     [Fact]
     public void Create_NoBinaries_FailsWithOneClearSentence()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => new EmbeddedPostgres("/tmp/lp-never", ["/nonexistent/bin", "/tmp"]));
+        var e = Assert.Throws<StartupException>(() => new EmbeddedPostgres("/tmp/lp-never", ["/nonexistent/bin", "/tmp"]));
         Assert.Contains("initdb", e.Message);
         Assert.Contains("apt-get install -y postgresql", e.Message);
         Assert.Contains("ConnectionStrings:Likeperson", e.Message);
