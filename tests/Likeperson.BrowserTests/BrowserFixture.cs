@@ -52,12 +52,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
             ViewportSize = new() { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(20_000); // two shared cores: generous; the live-update checks set their own 5 s
         var page = await context.NewPageAsync();
         await page.GotoAsync("/signin");
         await page.GetByRole(AriaRole.Textbox, new() { Name = language.StartsWith("nb") ? "Tilgangstoken" : "Access token" }).FillAsync(Server.Token(person.ToString()));
         await page.Locator("form.stack button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin"));
+        await page.WaitForURLAsync(url => !url.Contains("/signin"), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         return page;
     }
 

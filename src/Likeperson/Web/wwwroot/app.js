@@ -166,5 +166,6 @@
     if (e.detail.successful && e.detail.target?.hasAttribute?.("data-live-refresh")) announce(t("live.updated"));
   });
 
-  connect();
+  // Subscribe once the page has loaded (a pending stream request must not hold up the load event).
+  if (document.readyState === "complete") connect(); else window.addEventListener("load", connect, { once: true });
 })();
