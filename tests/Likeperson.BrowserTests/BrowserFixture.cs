@@ -25,6 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: run scripts/ensure-chromium.sh (test.sh does).");
         await Server.InitializeAsync();
         World = new World(Server.Worker);
+        Assertions.SetDefaultExpectTimeout(10_000); // two shared cores; the live-update checks use 5 s explicitly
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new()
         {
