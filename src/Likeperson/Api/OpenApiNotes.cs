@@ -53,5 +53,7 @@ public static class OpenApiNotes
           `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at}`; `kind` is free text of 1 to 50 characters (default `contact`),
           `note` at most 2000; an activity on a completed assignment is 409 `assignment_closed`.
         - Development only: `GET /api/v1/demo/people` and `POST /api/v1/demo/tokens/{person_id}` mint tokens for the demo people.
+        - `GET /api/v1/me` (any person): `{person: {id, display_name}, organization: {id, name, timezone}, roles, chapters: [{id, name, roles}]}`,
+          `roles` among `org_admin`, `coordinator`, `peer_mentor`; read from the database, never from token claims. A subject that is no person is 404.
         """;
 }
