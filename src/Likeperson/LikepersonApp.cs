@@ -9,7 +9,11 @@ using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
+<<<<<<< HEAD
 using Likeperson.Web;
+=======
+using Likeperson.Realtime;
+>>>>>>> main
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -40,6 +44,7 @@ public static class LikepersonApp
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
         services.AddWebUi(config);
+        services.AddEventStream(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -81,6 +86,7 @@ public static class LikepersonApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Likeperson API v1"); o.RoutePrefix = "swagger"; });
         app.MapHealthApi();
+        app.MapStreamMetrics();
 
         var api = app.MapGroup("/api/v1");
         api.MapOrganizationsApi();
@@ -90,6 +96,7 @@ public static class LikepersonApp
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
         app.MapWebUi(api);
+        api.MapEventStream();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();
         return app;

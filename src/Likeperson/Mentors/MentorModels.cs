@@ -56,3 +56,12 @@ public sealed class PauseRow
         SnakeCase.Parse<PauseKind>(Kind), PauseReason, ExpectedReturnDate,
         PausedAt, ReactivatedAt, EndedAt, (int)Math.Floor(((EndedAt ?? now.UtcDateTime) - PausedAt).TotalDays), CoordinatorId);
 }
+
+/// <summary>`POST /mentors/{id}/pause`: both optional; reason trimmed (blank = none), at most 200 characters.</summary>
+public sealed record PauseRequest(string? Reason, DateOnly? ExpectedReturnDate);
+
+/// <summary>`POST /mentors/{id}/reactivation/hold` (reason optional) and `POST /mentors/{id}/deactivate` (reason required).</summary>
+public sealed record ReasonRequest(string? Reason);
+
+/// <summary>`PUT /mentors/{id}/certification`.</summary>
+public sealed record CertificationRequest(DateOnly? ExpiresAt);

@@ -13,6 +13,18 @@ public static class MentorsApi
     {
         var group = api.MapGroup("/mentors").WithTags("Mentors").RequireAuthorization();
         group.MapGet("/{mentorId:guid}", Get).WithSummary("A peer mentor with their status and current pause (ETag = version).");
+        group.MapPost("/{mentorId:guid}/pause", MentorTransitions.Pause).Produces<MentorResponse>()
+            .WithSummary("active → paused (the mentor, their coordinator, org admin; If-Match optional).");
+        group.MapPost("/{mentorId:guid}/reactivate", MentorTransitions.Reactivate).Produces<MentorResponse>()
+            .WithSummary("paused → active, or → pending_reactivation when the organisation requires acknowledgement and the mentor asks.");
+        group.MapPost("/{mentorId:guid}/reactivation/acknowledge", MentorTransitions.Acknowledge).Produces<MentorResponse>()
+            .WithSummary("pending_reactivation → active (their coordinator, org admin).");
+        group.MapPost("/{mentorId:guid}/reactivation/hold", MentorTransitions.Hold).Produces<MentorResponse>()
+            .WithSummary("pending_reactivation → paused (their coordinator, org admin).");
+        group.MapPost("/{mentorId:guid}/deactivate", MentorTransitions.Deactivate).Produces<MentorResponse>()
+            .WithSummary("active, paused, pending_reactivation → inactive; reason required (their coordinator, org admin).");
+        group.MapPut("/{mentorId:guid}/certification", MentorTransitions.SetCertification).Produces<MentorResponse>()
+            .WithSummary("Set the certification's expiry date; no status change (their coordinator, org admin).");
     }
 
     private static async Task<IResult> Get(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)
@@ -22,29 +34,40 @@ public static class MentorsApi
         return TypedResults.Ok(mentor);
     }
 
-    /// <summary>One round trip; RLS decides visibility, so an out-of-scope mentor is simply not found.</summary>
-    public static async Task<MentorResponse> LoadAsync(NpgsqlConnection conn, Guid mentorId, TimeProvider clock)
+    /// <summary>
+    /// The mentor with their chapters and live pause, in one statement; RLS decides visibility, so an
+    /// out-of-scope mentor is simply not found. Transitions send it in the same round trip as the
+    /// transition function (see <see cref="MentorTransitions"/>).
+    /// </summary>
+    public const string LoadSql = $"""
+        SELECT m.id, p.display_name, m.organization_id, m.status, m.version, m.certification_expires_at,
+               coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
+                         WHERE c.person_id = m.id AND c.role = 'peer_mentor'), '{"{}"}') AS chapter_ids,
+               pr.id AS pause_id, pr.status AS pause_status, pr.kind AS pause_kind, pr.pause_reason, pr.expected_return_date,
+               pr.paused_at, pr.reactivated_at, pr.ended_at, pr.coordinator_id
+        FROM peer_mentors m
+        JOIN people p ON p.id = m.id
+        LEFT JOIN pause_records pr ON pr.mentor_id = m.id AND pr.status IN ('paused', 'expired_cert')
+        WHERE m.id = @mentorId
+        """;
+
+    public static async Task<MentorResponse> LoadAsync(NpgsqlConnection conn, Guid mentorId, TimeProvider clock) =>
+        ToResponse(await conn.QuerySingleOrDefaultAsync<MentorRow>(LoadSql, new { mentorId }), clock);
+
+    public static MentorResponse ToResponse(MentorRow? row, TimeProvider clock)
     {
-        var row = await conn.QuerySingleOrDefaultAsync<MentorRow>($"""
-            SELECT m.id, p.display_name, m.organization_id, m.status, m.version, m.certification_expires_at,
-                   coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
-                             WHERE c.person_id = m.id AND c.role = 'peer_mentor'), '{"{}"}') AS chapter_ids,
-                   pr.id AS pause_id
-            FROM peer_mentors m
-            JOIN people p ON p.id = m.id
-            LEFT JOIN pause_records pr ON pr.mentor_id = m.id AND pr.status IN ('paused', 'expired_cert')
-            WHERE m.id = @mentorId
-            """, new { mentorId });
         if (row is null) throw ApiException.NotFound("Mentor");
-        PauseResponse? pause = null;
-        if (row.PauseId is not null)
-            pause = (await conn.QuerySingleAsync<PauseRow>($"SELECT {PauseRow.Columns} FROM pause_records WHERE id = @PauseId", row))
-                .ToResponse(clock.GetUtcNow());
+        var pause = row.PauseId is null ? null : new PauseRow
+        {
+            Id = row.PauseId.Value, MentorId = row.Id, Status = row.PauseStatus!, Kind = row.PauseKind!, PauseReason = row.PauseReason,
+            ExpectedReturnDate = row.ExpectedReturnDate, PausedAt = row.PausedAt!.Value, ReactivatedAt = row.ReactivatedAt,
+            EndedAt = row.EndedAt, CoordinatorId = row.CoordinatorId,
+        }.ToResponse(clock.GetUtcNow());
         return new MentorResponse(row.Id, row.DisplayName, row.OrganizationId, row.ChapterIds, SnakeCase.Parse<MentorStatus>(row.Status),
             row.Version, row.CertificationExpiresAt, pause);
     }
 
-    private sealed class MentorRow
+    public sealed class MentorRow
     {
         public Guid Id { get; init; }
         public string DisplayName { get; init; } = "";
@@ -54,5 +77,13 @@ public static class MentorsApi
         public DateOnly? CertificationExpiresAt { get; init; }
         public Guid[] ChapterIds { get; init; } = [];
         public Guid? PauseId { get; init; }
+        public string? PauseStatus { get; init; }
+        public string? PauseKind { get; init; }
+        public string? PauseReason { get; init; }
+        public DateOnly? ExpectedReturnDate { get; init; }
+        public DateTime? PausedAt { get; init; }
+        public DateTime? ReactivatedAt { get; init; }
+        public DateTime? EndedAt { get; init; }
+        public Guid? CoordinatorId { get; init; }
     }
 }

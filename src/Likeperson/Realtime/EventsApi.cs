@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Likeperson.Auth;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Likeperson.Realtime;
+
+/// <summary>
+/// `GET /api/v1/events`: the caller's live change stream (Server-Sent Events). A stream first
+/// joins the fan-out (so nothing committed from now on can pass it by), then replays what the
+/// client missed since `Last-Event-ID` from the table, then writes what the fan-out queues for it,
+/// skipping positions it already sent: in order, without gaps, without duplicates.
+/// </summary>
+public static class EventsApi
+{
+    public static void MapEventsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/events", Stream).WithTags("Event stream").RequireAuthorization()
+            .Produces<string>(200, "text/event-stream")
+            .WithSummary("Live change stream (Server-Sent Events), scoped to the caller, resumable with Last-Event-ID.")
+            .WithDescription("""
+                `topics`: comma-separated subset of assignments, mentors, notifications (default all). `chapter_id`: only assignment and
+                mentor events of that chapter (notifications are unaffected). `Last-Event-ID` header or `last_event_id`: replay every event
+                after that position, then continue live. The stream starts with `retry: 1000`, sends `: heartbeat` comments, and answers a
+                position that is no longer retained (or unknown) with one `reset` event and ends: refetch, then resume from the new
+                `stream_position`. Browsers may pass the token as `access_token`.
+                """);
+    }
+
+    private static async Task Stream(HttpContext http, ClaimsPrincipal user, StreamReads reads, StreamHub hub, StreamMetrics metrics,
+        StreamOptions options, IHostApplicationLifetime lifetime, string? topics,
+        [FromQuery(Name = "chapter_id")] string? chapterId, [FromQuery(Name = "last_event_id")] string? lastEventId)
+    {
+        var request = StreamRequest.Parse(topics, chapterId, http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : lastEventId);
+        var start = await reads.StartAsync(user.PersonId(), request.Filter.ChapterId, http.RequestAborted)
+            ?? throw new ApiException(404, "not_found", "No such person in any organisation.");
+        if (!start.ChapterKnown) throw ApiException.NotFound("Chapter");
+
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        var writer = http.Response.BodyWriter;
+        await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"retry: {options.ClientRetryMilliseconds}\n\n"), http.RequestAborted);
+
+        var from = request.LastEventId ?? start.Head;
+        if (from < start.PrunedThrough || from > start.Head)
+        {
+            await SendResetAsync(http, metrics, from < start.PrunedThrough ? "beyond_retention" : "unknown_position", from, start.PrunedThrough);
+            return;
+        }
+
+        using var subscriber = new Subscriber(start.OrganizationId, start.Scope, request.Filter, options.SubscriberBuffer);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, subscriber.Dropped, lifetime.ApplicationStopping);
+        hub.Add(subscriber, start.Head);
+        try
+        {
+            var sent = await ReplayAsync(http, reads, metrics, options, subscriber, from, start.PrunedThrough, stop.Token);
+            if (sent is null) return; // reset
+            await foreach (var e in subscriber.Queue.ReadAllAsync(stop.Token))
+            {
+                if (!e.IsHeartbeat && e.Position <= sent) continue; // already replayed
+                await writer.WriteAsync(e.Frame, stop.Token);
+                if (!e.IsHeartbeat) { sent = e.Position; metrics.Delivered(1); }
+                if (!subscriber.Queue.TryPeek(out _)) await writer.FlushAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException) { /* client gone, dropped as too slow, or shutting down */ }
+        catch (IOException) { /* the connection broke while writing */ }
+        finally
+        {
+            hub.Remove(subscriber);
+            if (subscriber.DropReason is not null) http.Abort(); // a slow client's half-written response is cut, it resumes
+        }
+    }
+
+    /// <summary>Writes every event after <paramref name="from"/> the subscriber may see; null when a reset was sent instead.</summary>
+    private static async Task<long?> ReplayAsync(HttpContext http, StreamReads reads, StreamMetrics metrics, StreamOptions options,
+        Subscriber subscriber, long from, long prunedThrough, CancellationToken ct)
+    {
+        var sent = from;
+        while (true)
+        {
+            var (horizon, batch) = await reads.ReplayAsync(subscriber.OrganizationId, sent, options.ReadBatchSize, ct);
+            if (horizon > sent)
+            {
+                await SendResetAsync(http, metrics, "beyond_retention", from, horizon);
+                return null;
+            }
+            var written = 0;
+            foreach (var e in batch)
+            {
+                if (subscriber.Filter.Wants(e) && subscriber.Scope.Sees(e)) { await http.Response.BodyWriter.WriteAsync(e.Frame, ct); written++; }
+                sent = e.Position;
+            }
+            metrics.Delivered(written);
+            await http.Response.BodyWriter.FlushAsync(ct);
+            if (batch.Count < options.ReadBatchSize) return sent;
+        }
+    }
+
+    private static async Task SendResetAsync(HttpContext http, StreamMetrics metrics, string reason, long lastEventId, long prunedThrough)
+    {
+        metrics.ResetSent();
+        await http.Response.BodyWriter.WriteAsync(ChangeEvent.Reset(reason, lastEventId, prunedThrough), http.RequestAborted);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Threading.Channels;
+
+namespace Likeperson.Realtime;
+
+/// <summary>
+/// One open stream as the fan-out sees it: its organisation, filter and current scope, and a
+/// bounded queue of frames its response loop writes out. A client that lets the queue fill up is
+/// dropped (its connection is aborted) rather than growing the server's memory; it resumes with
+/// Last-Event-ID.
+/// </summary>
+public sealed class Subscriber : IDisposable
+{
+    private readonly Channel<ChangeEvent> _queue;
+    private readonly CancellationTokenSource _dropped = new();
+    private volatile StreamScope _scope;
+    private int _isDropped;
+
+    public Subscriber(Guid organizationId, StreamScope scope, StreamFilter filter, int buffer)
+    {
+        OrganizationId = organizationId;
+        _scope = scope;
+        Filter = filter;
+        _queue = Channel.CreateBounded<ChangeEvent>(new BoundedChannelOptions(buffer)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of discarding silently
+            SingleReader = true,
+        });
+    }
+
+    public Guid OrganizationId { get; }
+    public StreamFilter Filter { get; }
+    public StreamScope Scope { get => _scope; set => _scope = value; }
+    public ChannelReader<ChangeEvent> Queue => _queue.Reader;
+
+    /// <summary>Cancelled when the fan-out drops this subscriber; the response loop then aborts the connection.</summary>
+    public CancellationToken Dropped => _dropped.Token;
+    public string? DropReason { get; private set; }
+
+    /// <summary>Queues the event if this subscriber wants and may see it; false when the queue was full and the subscriber is dropped.</summary>
+    public bool Offer(ChangeEvent e)
+    {
+        if (Volatile.Read(ref _isDropped) == 1) return true;
+        if (!e.IsHeartbeat && (!Filter.Wants(e) || !_scope.Sees(e))) return true;
+        if (_queue.Writer.TryWrite(e)) return true;
+        Drop("slow_client");
+        return false;
+    }
+
+    public void Drop(string reason)
+    {
+        if (Interlocked.Exchange(ref _isDropped, 1) == 1) return;
+        DropReason = reason;
+        _queue.Writer.TryComplete();
+        try { _dropped.Cancel(); } catch (ObjectDisposedException) { }
+    }
+
+    public void Dispose() => _dropped.Dispose();
+}
