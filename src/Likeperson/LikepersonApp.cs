@@ -9,11 +9,8 @@ using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
-<<<<<<< HEAD
-using Likeperson.Web;
-=======
 using Likeperson.Realtime;
->>>>>>> main
+using Likeperson.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

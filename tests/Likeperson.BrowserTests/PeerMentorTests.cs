@@ -55,26 +55,4 @@ public sealed class PeerMentorTests(BrowserFixture f)
         await page.Context.CloseAsync();
     }
 
-    [Fact]
-    public async Task Mentor_PausedWithReturnDate_ReactivatesAndSeesOwnHistoryAndNotifications()
-    {
-        var org = await f.World.StandardOrgAsync();
-        var page = await f.SignInAsync(org.MentorA);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Take a pause" }).ClickAsync();
-        var back = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7);
-        await page.GetByLabel("Expected return date (optional)").FillAsync(back.ToString("yyyy-MM-dd"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm pause" }).ClickAsync();
-        await Expect(page.Locator("#my-status")).ToContainTextAsync("Expected back");
-
-        await page.GetByRole(AriaRole.Button, new() { Name = "I am back: reactivate" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Welcome back" })).ToBeVisibleAsync();
-        await Expect(page.Locator("#status-heading .badge")).ToHaveTextAsync("Active");
-        await Expect(page.Locator("section[aria-labelledby=my-history-heading] li")).ToHaveCountAsync(1);
-
-        await f.NotificationsAsync(org.MentorA, 2);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).ClickAsync();
-        await Expect(page.Locator("li.notification")).ToHaveCountAsync(2);
-        await Expect(page.Locator("li.notification.type-reactivation_confirmation")).ToHaveCountAsync(1);
-        await page.Context.CloseAsync();
-    }
 }
