@@ -50,7 +50,7 @@ public sealed class BoardLiveTests(BrowserFixture f)
         await f.PauseAsync(org.MentorA, org.MentorA, "Sick leave", null);
         await Expect(page.Locator($"#a-{assignment} .mentor-status")).ToHaveTextAsync("Paused", new() { Timeout = 5000 });
         await AssertNotReloadedAsync(page);
-        await BrowserFixture.ScreenshotAsync(page, "board-desktop", docs: true);
+        await BrowserFixture.ScreenshotAsync(page, "board-desktop");
         await page.Context.CloseAsync();
     }
 

@@ -65,9 +65,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Saves a screenshot as test output (bin/.../screenshots), and under docs/ when UPDATE_DOCS_SCREENSHOTS=1.</summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool docs = false)
     {
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
         if (docs && Environment.GetEnvironmentVariable("UPDATE_DOCS_SCREENSHOTS") == "1")
-            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoRoot, "docs", name + ".png"), FullPage = false });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoRoot, "docs", name + ".png"), Animations = ScreenshotAnimations.Disabled });
     }
 
     /// <summary>Injects axe-core (from npm, src/Likeperson/Web/node_modules) and fails on any serious or critical violation.</summary>

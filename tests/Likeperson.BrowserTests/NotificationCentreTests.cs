@@ -1,3 +1,4 @@
+using Likeperson.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 using static Microsoft.Playwright.Assertions;
 
@@ -44,6 +45,27 @@ public sealed class NotificationCentreTests(BrowserFixture f)
         await page.Locator($"#n-{pauseId}").GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
         await Expect(page.Locator($"#n-{pauseId} .n-status")).ToHaveTextAsync("Acknowledged");
         Assert.Equal("acknowledged", await StatusAsync(org.CoordinatorA, pauseId!));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Centre_NewNotification_AppearsAndTheUnreadCountGrowsWithoutReload()
+    {
+        var org = await f.World.StandardOrgAsync();
+        var page = await f.SignInAsync(org.CoordinatorA);
+        await page.GotoAsync("/notifications");
+        await Expect(page.Locator("body[data-stream=open]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#unread-badge")).ToBeHiddenAsync();
+        await page.EvaluateAsync("() => window.__sameDocument = true");
+
+        using var mentor = f.Server.As(org.MentorA);
+        await (await mentor.PostJsonAsync($"/api/v1/mentors/{org.MentorA}/pause", new { reason = "Exams" })).ReadAsync<System.Text.Json.JsonElement>();
+        await Expect(page.Locator("#unread-badge")).ToContainTextAsync("1", new() { Timeout = 5000 });
+        await Expect(page.Locator("#unread-badge")).ToContainTextAsync("1 unread");
+        await Expect(page.Locator("li.notification.type-mentor_paused")).ToContainTextAsync("Mentor A", new() { Timeout = 5000 });
+        await Expect(page.Locator("#unread-summary")).ToHaveTextAsync("1 unread");
+        await Expect(page.Locator("#live-region")).ToContainTextAsync("Peer Mentor Paused");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
         await page.Context.CloseAsync();
     }
 

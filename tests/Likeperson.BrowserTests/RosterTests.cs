@@ -31,7 +31,7 @@ public sealed class RosterTests(BrowserFixture f)
         var cert = cards.Filter(new() { HasText = "Mentor B" });
         await Expect(cert.Locator(".badge.cert")).ToHaveTextAsync("Auto-paused – Certificate Expired");
         Assert.Equal("rgb(138, 59, 0)", await cert.Locator(".badge.cert").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
-        await BrowserFixture.ScreenshotAsync(page, "roster-desktop", docs: true);
+        await BrowserFixture.ScreenshotAsync(page, "roster-desktop");
 
         await page.EvaluateAsync("() => window.__sameDocument = true");
         var chapters = await f.GetJsonAsync(org.Admin, $"/api/v1/organizations/{org.Id}/chapters");
@@ -58,7 +58,7 @@ public sealed class RosterTests(BrowserFixture f)
         var cards = page.Locator("#roster-results li.roster-item");
         await Expect(cards).ToHaveCountAsync(20);
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);
-        await BrowserFixture.ScreenshotAsync(page, "roster-phone", docs: true);
+        await BrowserFixture.ScreenshotAsync(page, "roster-phone");
 
         // Hold the next page's answer a moment to see the skeleton.
         var release = new TaskCompletionSource();
