@@ -115,6 +115,14 @@
   on("assignment.created", (a) => onAssignment(a, true));
   on("assignment.updated", (a) => onAssignment(a, false));
 
+  // A peer mentor's own assignments: the section is fetched again when one of them changes.
+  const refreshAssignments = () => {
+    const section = document.querySelector("[data-assignments-refresh]");
+    if (section && window.htmx) htmx.ajax("GET", location.pathname, { target: "#" + section.id, select: "#" + section.id, swap: "outerHTML" });
+  };
+  on("assignment.created", refreshAssignments);
+  on("assignment.updated", refreshAssignments);
+
   // ---- mentor status: badges by version; roster and mentor pages reload their content region -------------------------
   on("mentor.status_changed", (m) => {
     if (!m?.mentor_id) return;
