@@ -57,6 +57,24 @@ public sealed class LayoutTests(BrowserFixture f)
     }
 
     [Fact]
+    public async Task MyPage_PeerMentorAtPhoneAndDesktopWidths_HasNoSeriousAxeViolationsAndNoSidewaysScroll()
+    {
+        var org = await f.World.StandardOrgAsync();
+        await f.World.AssignmentRowAsync(org.Id, org.MentorA, org.ContactA, 1);
+        foreach (var (width, height, label) in new[] { (360, 740, "phone"), (1280, 900, "desktop") })
+        {
+            var page = await f.SignInAsync(org.MentorA, width: width, height: height);
+            await Expect(page).ToHaveURLAsync(new Regex("/my$"));
+            await Expect(page.Locator("#my-assignments li.card")).ToHaveCountAsync(1);
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Paused roster" })).ToHaveCountAsync(0); // not a coordinator's screen
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await BrowserFixture.AssertNoHorizontalScrollAsync(page);
+            await BrowserFixture.ScreenshotAsync(page, $"my-{label}");
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task Keyboard_SkipLinkAndEveryControl_HaveNamesAndVisibleFocus()
     {
         var org = await f.World.StandardOrgAsync();

@@ -17,7 +17,7 @@ internal static class UiTexts
         ["counter"] = ("{0} of {1} characters", "{0} av {1} tegn"),
 
         ["status.active"] = ("Active", "Aktiv"),
-        ["status.paused"] = ("Paused", "Pause"),
+        ["status.paused"] = ("Paused", "På pause"),
         ["status.pending_reactivation"] = ("Pending reactivation", "Venter på reaktivering"),
         ["status.inactive"] = ("Inactive", "Inaktiv"),
         ["status.open"] = ("Open", "Åpne"),
