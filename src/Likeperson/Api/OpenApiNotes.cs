@@ -88,5 +88,7 @@ public static class OpenApiNotes
           and kind; later runs update `last_seen_at` and set `resolved_at` when it is gone. Nothing is repaired by the job.
         - `GET /readyz` answers 200 with `status` `degraded` and the reasons in `problems` when a job's last run failed, a run is stuck,
           a slot had no run 15 minutes after its time, or expired certifications are still active 30 minutes after the nightly slot.
+        - `GET /api/v1/me` (any person): `{person: {id, display_name}, organization: {id, name, timezone}, roles, chapters: [{id, name, roles}]}`,
+          `roles` among `org_admin`, `coordinator`, `peer_mentor`; read from the database, never from token claims. A subject that is no person is 404.
         """;
 }
