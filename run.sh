@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-postgres.sh
+scripts/ensure-node.sh
 echo "==> Building and starting Likeperson (first start initialises the database: ~10 s)"
 exec dotnet run --project src/Likeperson -c Release -- \
   --urls http://127.0.0.1:5080 --environment Development --Demo:Seed=true \

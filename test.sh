@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-postgres.sh
+scripts/ensure-node.sh      # the web UI's assets (htmx) and axe-core for the accessibility audit
+scripts/ensure-chromium.sh  # the browser tests drive Debian's Chromium
 echo "==> Building"
 dotnet build Likeperson.slnx -c Release -nologo -clp:ErrorsOnly
 echo "==> Running the tests"

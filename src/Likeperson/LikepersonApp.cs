@@ -11,6 +11,7 @@ using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
 using Likeperson.Realtime;
+using Likeperson.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -41,6 +42,7 @@ public static class LikepersonApp
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
         services.AddJobs(config);
+        services.AddWebUi(config);
         services.AddEventStream(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
@@ -93,6 +95,7 @@ public static class LikepersonApp
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
         api.MapJobsApi();
+        app.MapWebUi(api);
         api.MapEventStream();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();

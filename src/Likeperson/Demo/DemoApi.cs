@@ -22,6 +22,7 @@ public static class DemoApi
     public static string SignInHelp(string baseUrl) => string.Join(Environment.NewLine,
         [
             $"Likeperson is running at {baseUrl}  (API docs: {baseUrl}/swagger)",
+            $"Web UI: open {baseUrl}/ and pick a demo person to sign in as",
             "Demo sign-in (Development): get a token with",
             $"  curl -s -X POST {baseUrl}/api/v1/demo/tokens/<id>",
             "Demo people:",

@@ -1,0 +1,179 @@
+// Likeperson web UI: live updates over the event stream (via the same-origin relay /web/events), the unread badge,
+// the polite live region, and the pause dialog. Small plain JavaScript; htmx does the partial page loads.
+(() => {
+  "use strict";
+  const texts = JSON.parse(document.getElementById("lp-texts")?.textContent || "{}");
+  const t = (key, ...args) => (texts[key] || key).replace(/\{(\d)\}/g, (_, i) => args[+i] ?? "");
+  const region = document.getElementById("live-region");
+
+  /** Announces politely (screen readers read it when idle); repeated texts are re-announced. */
+  function announce(message) {
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(() => { region.textContent = message; }, 50);
+  }
+
+  // ---- the event stream -------------------------------------------------------------------------------------------
+  const topics = document.body.dataset.topics;
+  const live = { source: null, lastEventId: document.body.dataset.lastEventId || "", retryMs: 1000, timer: null, connected: false, handlers: {} };
+  window.likeperson = { live, announce };
+
+  function connect() {
+    clearTimeout(live.timer);
+    if (!topics || live.source) return;
+    const params = new URLSearchParams({ topics });
+    if (live.lastEventId) params.set("last_event_id", live.lastEventId);
+    const source = new EventSource("/web/events?" + params);
+    live.source = source;
+    source.onopen = () => { live.connected = true; live.retryMs = 1000; document.body.dataset.stream = "open"; };
+    source.onerror = () => {
+      // Reconnect ourselves, resuming after the last event we applied (the server replays what we missed).
+      if (live.source !== source) return;
+      source.close();
+      live.source = null; live.connected = false; document.body.dataset.stream = "closed";
+      live.timer = setTimeout(connect, live.retryMs);
+      live.retryMs = Math.min(live.retryMs * 2, 15000);
+    };
+    for (const type of ["assignment.created", "assignment.updated", "mentor.status_changed", "notification.created", "reset"])
+      source.addEventListener(type, (e) => {
+        if (e.lastEventId) {
+          if (live.lastEventId && +e.lastEventId <= +live.lastEventId) return; // already applied (replay overlap)
+          live.lastEventId = e.lastEventId;
+        }
+        let data = null;
+        try { data = e.data ? JSON.parse(e.data) : null; } catch { return; }
+        (live.handlers[type] || []).forEach((h) => h(data));
+        document.dispatchEvent(new CustomEvent("lp:" + type, { detail: data }));
+      });
+  }
+
+  function disconnect() {
+    clearTimeout(live.timer);
+    if (live.source) { live.source.close(); live.source = null; }
+    live.connected = false;
+    document.body.dataset.stream = "closed";
+  }
+
+  /** Simulates a dropped connection (used by the browser tests): close, then reconnect after `ms` from the last id. */
+  live.drop = (ms = 1500) => { disconnect(); live.timer = setTimeout(connect, ms); };
+  const on = (type, handler) => (live.handlers[type] ||= []).push(handler);
+
+  // The subscription ends when the page is left; coming back (back/forward cache) reloads for current data.
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
+  on("reset", () => location.reload());
+
+  // ---- unread badge -------------------------------------------------------------------------------------------------
+  on("notification.created", (n) => {
+    const badge = document.getElementById("unread-badge");
+    if (badge) {
+      const count = (+badge.dataset.count || 0) + 1;
+      badge.dataset.count = count;
+      badge.hidden = false;
+      badge.querySelector("[aria-hidden]").textContent = count;
+      badge.querySelector(".visually-hidden").textContent = t("nav.unread", count);
+    }
+    announce(t("live.notification", n?.title || ""));
+    const list = document.getElementById("notification-list");
+    if (list && window.htmx) htmx.ajax("GET", location.pathname + location.search, { target: "#notification-list", select: "#notification-list", swap: "outerHTML" });
+  });
+
+  // ---- assignment board: rows replaced by version, never by an older one ---------------------------------------------
+  const board = document.querySelector(".board");
+  const wanted = {};
+  function refreshCounts() {
+    document.querySelectorAll("[data-status-list]").forEach((list) => {
+      const status = list.dataset.statusList;
+      const n = list.children.length;
+      document.querySelector(`[data-count-for="${status}"]`).textContent = n;
+      document.querySelector(`[data-empty-for="${status}"]`).hidden = n > 0;
+    });
+  }
+  async function onAssignment(a, created) {
+    if (!board || !a?.id) return;
+    const shown = document.getElementById("a-" + a.id);
+    if (shown && +shown.dataset.version >= a.version) return;
+    if ((wanted[a.id] || 0) >= a.version) return; // a fetch for this or a later version is already on its way
+    wanted[a.id] = a.version;
+    const response = await fetch(`/board?handler=row&id=${encodeURIComponent(a.id)}`, { headers: { "HX-Request": "true" } });
+    if (!response.ok) return;
+    const template = document.createElement("template");
+    template.innerHTML = (await response.text()).trim();
+    const fresh = template.content.firstElementChild;
+    const current = document.getElementById("a-" + a.id);
+    if (current && +current.dataset.version >= +fresh.dataset.version) return; // a newer row won the race
+    const list = document.querySelector(`[data-status-list="${fresh.dataset.status}"]`);
+    if (!list) return;
+    const hadFocus = current && current.contains(document.activeElement);
+    if (current && current.parentElement === list) current.replaceWith(fresh); else { current?.remove(); list.prepend(fresh); }
+    fresh.classList.add("flash");
+    if (hadFocus) fresh.querySelector("a")?.focus();
+    refreshCounts();
+    const name = fresh.querySelector("h3")?.textContent.trim() || "";
+    announce(current || !created ? t("live.assignment", name, t("status." + fresh.dataset.status)) : t("live.assignment_new", name));
+  }
+  on("assignment.created", (a) => onAssignment(a, true));
+  on("assignment.updated", (a) => onAssignment(a, false));
+
+  // A peer mentor's own assignments: the section is fetched again when one of them changes.
+  const refreshAssignments = () => {
+    const section = document.querySelector("[data-assignments-refresh]");
+    if (section && window.htmx) htmx.ajax("GET", location.pathname, { target: "#" + section.id, select: "#" + section.id, swap: "outerHTML" });
+  };
+  on("assignment.created", refreshAssignments);
+  on("assignment.updated", refreshAssignments);
+
+  // ---- mentor status: badges by version; roster and mentor pages reload their content region -------------------------
+  on("mentor.status_changed", (m) => {
+    if (!m?.mentor_id) return;
+    let changed = false;
+    document.querySelectorAll(`[data-mentor-id="${m.mentor_id}"]`).forEach((badge) => {
+      if (+badge.dataset.version >= m.version) return;
+      badge.dataset.version = m.version;
+      badge.textContent = t("status." + m.new_status);
+      badge.className = badge.className.replace(/status-\S+/, "status-" + m.new_status);
+      changed = true;
+    });
+    const region = document.querySelector("[data-live-refresh]");
+    if (region && window.htmx) {
+      const version = +(region.dataset.mentorVersion || 0);
+      if (region.dataset.mentorFilter && region.dataset.mentorFilter !== m.mentor_id) { if (changed) announce(t("live.mentor", m.display_name, t("status." + m.new_status))); return; }
+      if (version && version >= m.version) return;
+      htmx.ajax("GET", location.pathname + location.search, { target: "#" + region.id, select: "#" + region.id, swap: "outerHTML" });
+      changed = true;
+    }
+    if (changed) announce(t("live.mentor", m.display_name, t("status." + m.new_status)));
+  });
+
+  // ---- dialogs: open from a button, trap focus (native modal), return focus on close ---------------------------------
+  document.addEventListener("click", (e) => {
+    const opener = e.target.closest("[data-opens-dialog]");
+    if (opener) {
+      const dialog = document.getElementById(opener.dataset.opensDialog);
+      dialog._returnFocus = opener;
+      dialog.showModal();
+      dialog.querySelector("textarea, input, select, button")?.focus();
+    }
+    const closer = e.target.closest("[data-closes-dialog]");
+    if (closer) closer.closest("dialog").close();
+  });
+  document.addEventListener("close", (e) => { if (e.target.tagName === "DIALOG") e.target._returnFocus?.focus(); }, true);
+
+  // ---- character counters --------------------------------------------------------------------------------------------
+  document.addEventListener("input", (e) => {
+    const field = e.target;
+    if (!field.dataset.counter) return;
+    const counter = document.getElementById(field.dataset.counter);
+    const max = +field.getAttribute("maxlength");
+    counter.textContent = t("counter", field.value.length, max);
+    counter.classList.toggle("limit", field.value.length >= max);
+  });
+
+  // htmx swaps keep the live region informed and move focus sensibly.
+  document.addEventListener("htmx:afterRequest", (e) => {
+    if (e.detail.successful && e.detail.target?.hasAttribute?.("data-live-refresh")) announce(t("live.updated"));
+  });
+
+  // Subscribe once the page has loaded (a pending stream request must not hold up the load event).
+  if (document.readyState === "complete") connect(); else window.addEventListener("load", connect, { once: true });
+})();
