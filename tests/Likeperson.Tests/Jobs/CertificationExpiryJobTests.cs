@@ -3,6 +3,7 @@ using Likeperson.Jobs;
 using Likeperson.Tests.Infrastructure;
 using Likeperson.Tests.Mentors;
 using Likeperson.Tests.Notifications;
+using Likeperson.Tests.Realtime;
 
 namespace Likeperson.Tests.Jobs;
 
@@ -76,5 +77,25 @@ public sealed class CertificationExpiryJobTests(JobServer server) : IClassFixtur
         Assert.Equal("paused", (await server.Worker.PausesAsync(org.MentorB)).Single().Status); // their own pause, untouched
         foreach (var m in new[] { org.MentorA, org.MentorA2, org.MentorB })
             await server.Worker.AssertConsistentAsync(m);
+    }
+
+    [Fact]
+    public async Task RunOverHttp_CoordinatorsOpenStream_GetsTheStatusEventAndTheAutoPauseNotification()
+    {
+        server.Clock.Now = JobServer.NightlySlot.AddSeconds(10);
+        var org = await server.OrgAsync(_world);
+        await ExpireCertificationAsync(org.MentorA, new DateOnly(2026, 12, 1));
+        await using var stream = await SseClient.OpenAsync(server.As(org.CoordinatorA));
+
+        var run = await (await server.As(org.CoordinatorA).PostAsync("/api/v1/jobs/certification-expiry/run", null))
+            .ReadAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(1, run.GetProperty("stats").GetProperty("paused").GetInt32());
+
+        var status = await stream.NextAsync();
+        Assert.Equal("mentor.status_changed", status!.Type);
+        Assert.Equal((org.MentorA, "paused"), (status.Json.GetProperty("mentor_id").GetGuid(), status.Json.GetProperty("new_status").GetString()));
+        var told = await stream.NextAsync();
+        Assert.Equal("notification.created", told!.Type);
+        Assert.Equal("certification_expiry_auto_pause", told.Json.GetProperty("type").GetString());
     }
 }
