@@ -53,6 +53,19 @@ public static class OpenApiNotes
           `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at}`; `kind` is free text of 1 to 50 characters (default `contact`),
           `note` at most 2000; an activity on a completed assignment is 409 `assignment_closed`.
         - Development only: `GET /api/v1/demo/people` and `POST /api/v1/demo/tokens/{person_id}` mint tokens for the demo people.
+        - Mentor status: a transition answers 200 with the mentor (as `GET /api/v1/mentors/{id}`) and `ETag`. Checks run in the order
+          scope (404), role (403: the mentor calling acknowledge, hold, deactivate or certification), body (422), `If-Match` (412
+          `version_mismatch`), status (409 `invalid_transition`), certification (422 `certification_expired`). `If-Match: *` matches any version.
+        - Reactivate and acknowledge take no body (one is ignored); pause, hold and deactivate accept an empty body (deactivate then
+          answers 422: its reason is required). Reasons are trimmed, blank means none; the field errors come from the SQL functions.
+        - Acknowledging a pending reactivation while the certification is expired is 422 `certification_expired`, like reactivating.
+          A mentor who is both the mentor and an org admin or coordinator acts as the mentor on their own record.
+        - `PUT /api/v1/mentors/{id}/certification` `{expires_at}` (required date) raises the mentor's version but changes no status,
+          writes no status log row and emits no stream event; it does not reactivate a certification-paused mentor (reactivate does).
+        - `GET /api/v1/mentors/{id}/pauses` is not paged: all records, oldest first, `next_cursor` always null. `duration_days` counts whole
+          days from `paused_at` to `ended_at` (to now while live).
+        - `GET /api/v1/roster/paused`: a peer mentor's scope is themself; a `chapter_id` outside the caller's scope gives an empty page;
+          `open_assignment_count` counts open and pending assignments; ties in `paused_at` are broken by mentor id (ascending).
         - Event stream `GET /api/v1/events`: `topics` is a comma-separated subset of `assignments`, `mentors`, `notifications` (default all;
           an unknown or empty value is 400 `malformed_request`); `chapter_id` narrows assignment and mentor events to that chapter and leaves
           notifications (which belong to a person) alone; a chapter that is not the caller's organisation's is 404. `Last-Event-ID` (header,
