@@ -5,6 +5,7 @@ using Likeperson.Assignments;
 using Likeperson.Auth;
 using Likeperson.Database;
 using Likeperson.Demo;
+using Likeperson.Jobs;
 using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
@@ -39,6 +40,7 @@ public static class LikepersonApp
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
+        services.AddJobs(config);
         services.AddEventStream(config);
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
@@ -90,6 +92,7 @@ public static class LikepersonApp
         api.MapMentorsApi();
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
+        api.MapJobsApi();
         api.MapEventStream();
         if (app.Environment.IsDevelopment())
             api.MapDemoApi();

@@ -76,5 +76,17 @@ public static class OpenApiNotes
           (`Events:SubscriberBuffer` events) overflows is disconnected and resumes with `Last-Event-ID`.
         - `GET /metrics` (no token; counts only): Prometheus text with `likeperson_stream_subscribers`, `likeperson_stream_db_queries_total`,
           `likeperson_stream_events_delivered_total` and more, per instance.
+        - Jobs: `POST /api/v1/jobs/{name}/run` answers when the run has finished, 200 with `{run_id, job, organization_id, trigger
+          (scheduled|catch_up|manual), slot, status, started_at, finished_at, started_by, stats, error}`; a job that failed is still 200
+          with `status` `failed` and `error`. An unknown job (and the internal `retention`) is 404; a coordinator running any job but
+          `certification-expiry`, or anyone else, 403. `GET /api/v1/jobs/runs` (coordinators and org admins; others 403) also takes
+          `cursor`, newest first; an unknown `job` filter is 400.
+        - `GET /api/v1/jobs/discrepancies?state=open|resolved|all&mentor_id=&limit=&cursor=` (org admins: the organisation;
+          coordinators: the mentors of their chapters; others 403): reconciliation's findings, newest first, open by default, as
+          `{id, run_id, mentor_id, mentor_display_name, kind, detail, found_at, last_seen_at, resolved_at}`; `kind` is
+          missing_live_pause, unexpected_live_pause, status_mismatch, status_log_mismatch or status_log_gap. One open row per mentor
+          and kind; later runs update `last_seen_at` and set `resolved_at` when it is gone. Nothing is repaired by the job.
+        - `GET /readyz` answers 200 with `status` `degraded` and the reasons in `problems` when a job's last run failed, a run is stuck,
+          a slot had no run 15 minutes after its time, or expired certifications are still active 30 minutes after the nightly slot.
         """;
 }
