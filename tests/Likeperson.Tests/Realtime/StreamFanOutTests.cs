@@ -41,6 +41,16 @@ public sealed class StreamFanOutTests(StreamServer server) : IClassFixture<Strea
     }
 
     [Fact]
+    public async Task Shutdown_InstanceStopping_EndsItsStreams()
+    {
+        var org = await server.World.StandardOrgAsync();
+        var instance = await StreamInstance.StartAsync(server);
+        await using var sse = await SseClient.OpenAsync(instance.Client(server.As(org.Admin)));
+        await instance.DisposeAsync();
+        Assert.Null(await sse.NextAsync());
+    }
+
+    [Fact]
     public async Task SlowClient_BufferFull_IsDisconnectedAndResumesWithoutLoss()
     {
         var org = await server.World.StandardOrgAsync();
