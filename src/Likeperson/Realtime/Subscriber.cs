@@ -40,7 +40,9 @@ public sealed class Subscriber : IDisposable
     public bool Offer(ChangeEvent e)
     {
         if (Volatile.Read(ref _isDropped) == 1) return true;
-        if (!e.IsHeartbeat && (!Filter.Wants(e) || !_scope.Sees(e))) return true;
+        // A heartbeat only matters on an idle stream: anything already queued keeps it alive, and it never counts as falling behind.
+        if (e.IsHeartbeat) { if (_queue.Reader.Count == 0) _queue.Writer.TryWrite(e); return true; }
+        if (!Filter.Wants(e) || !_scope.Sees(e)) return true;
         if (_queue.Writer.TryWrite(e)) return true;
         Drop("slow_client");
         return false;

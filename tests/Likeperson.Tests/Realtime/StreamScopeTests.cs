@@ -59,6 +59,20 @@ public sealed class StreamScopeTests(StreamServer server) : IClassFixture<Stream
     }
 
     [Fact]
+    public async Task Scope_PersonDeletedOnOpenStream_StreamEnds()
+    {
+        var org = await server.World.StandardOrgAsync();
+        var leaving = await server.World.PersonAsync(org.Id, "Leaving coordinator", coordinatorOf: [org.ChapterA]);
+        await using var sse = await SseClient.OpenAsync(server.As(leaving));
+        await server.Worker.EmitAsync(org.Id, "mentor.status_changed", [org.ChapterA], org.MentorA);
+        Assert.NotNull(await sse.NextAsync());
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("DELETE FROM people WHERE id = @leaving", new { leaving });
+        await server.Worker.EmitAsync(org.Id, "mentor.status_changed", [org.ChapterA], org.MentorA);
+        Assert.Null(await sse.NextAsync());
+    }
+
+    [Fact]
     public async Task Scope_PeerMentor_OwnAssignmentsAndOwnStatusOnly()
     {
         var org = await server.World.StandardOrgAsync();
