@@ -5,6 +5,7 @@ using Likeperson.Assignments;
 using Likeperson.Auth;
 using Likeperson.Database;
 using Likeperson.Demo;
+using Likeperson.Jobs;
 using Likeperson.Mentors;
 using Likeperson.Notifications;
 using Likeperson.Operations;
@@ -40,6 +41,7 @@ public static class LikepersonApp
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
+        services.AddJobs(config);
         services.AddWebUi(config);
         services.AddEventStream(config);
 
@@ -92,6 +94,7 @@ public static class LikepersonApp
         api.MapMentorsApi();
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
+        api.MapJobsApi();
         app.MapWebUi(api);
         api.MapEventStream();
         if (app.Environment.IsDevelopment())

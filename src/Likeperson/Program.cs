@@ -3,8 +3,8 @@ using Likeperson.Database;
 using Likeperson.Demo;
 
 // Verbs: (none) or `serve` runs the server; `migrate` and `migrate down --to N` change the schema
-// and exit; `seed` loads the demo organisation and exits. ASP.NET Core host options (--urls,
-// --environment, --Key=value) work with every verb.
+// and exit; `seed` loads the demo organisation and exits; `jobs run NAME [--org ID]` runs a job now
+// and exits. ASP.NET Core host options (--urls, --environment, --Key=value) work with every verb.
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 var hostArgs = args.Length > 0 && args[0] == verb ? args[1..] : args;
 
@@ -20,8 +20,10 @@ try
             return await Verbs.MigrateAsync(args.Skip(1).ToArray());
         case "seed":
             return await Verbs.SeedAsync(hostArgs);
+        case "jobs":
+            return await Likeperson.Jobs.JobsVerb.RunAsync(hostArgs);
         default:
-            Console.Error.WriteLine($"Unknown verb '{verb}'. Use: serve | migrate | migrate down --to N | seed");
+            Console.Error.WriteLine($"Unknown verb '{verb}'. Use: serve | migrate | migrate down --to N | seed | jobs run NAME [--org ID]");
             return 2;
     }
 }

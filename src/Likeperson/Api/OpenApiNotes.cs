@@ -53,6 +53,41 @@ public static class OpenApiNotes
           `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at}`; `kind` is free text of 1 to 50 characters (default `contact`),
           `note` at most 2000; an activity on a completed assignment is 409 `assignment_closed`.
         - Development only: `GET /api/v1/demo/people` and `POST /api/v1/demo/tokens/{person_id}` mint tokens for the demo people.
+        - Mentor status: a transition answers 200 with the mentor (as `GET /api/v1/mentors/{id}`) and `ETag`. Checks run in the order
+          scope (404), role (403: the mentor calling acknowledge, hold, deactivate or certification), body (422), `If-Match` (412
+          `version_mismatch`), status (409 `invalid_transition`), certification (422 `certification_expired`). `If-Match: *` matches any version.
+        - Reactivate and acknowledge take no body (one is ignored); pause, hold and deactivate accept an empty body (deactivate then
+          answers 422: its reason is required). Reasons are trimmed, blank means none; the field errors come from the SQL functions.
+        - Acknowledging a pending reactivation while the certification is expired is 422 `certification_expired`, like reactivating.
+          A mentor who is both the mentor and an org admin or coordinator acts as the mentor on their own record.
+        - `PUT /api/v1/mentors/{id}/certification` `{expires_at}` (required date) raises the mentor's version but changes no status,
+          writes no status log row and emits no stream event; it does not reactivate a certification-paused mentor (reactivate does).
+        - `GET /api/v1/mentors/{id}/pauses` is not paged: all records, oldest first, `next_cursor` always null. `duration_days` counts whole
+          days from `paused_at` to `ended_at` (to now while live).
+        - `GET /api/v1/roster/paused`: a peer mentor's scope is themself; a `chapter_id` outside the caller's scope gives an empty page;
+          `open_assignment_count` counts open and pending assignments; ties in `paused_at` are broken by mentor id (ascending).
+        - Event stream `GET /api/v1/events`: `topics` is a comma-separated subset of `assignments`, `mentors`, `notifications` (default all;
+          an unknown or empty value is 400 `malformed_request`); `chapter_id` narrows assignment and mentor events to that chapter and leaves
+          notifications (which belong to a person) alone; a chapter that is not the caller's organisation's is 404. `Last-Event-ID` (header,
+          preferred) or `last_event_id` must be a non-negative integer (400 otherwise). Without either the stream starts at the current
+          position. Comments are `: heartbeat`. `reset` has no `id` and `data: {"reason": "beyond_retention"|"unknown_position",
+          "last_event_id": N, "pruned_through": P}`, and the server then ends the stream: refetch the snapshot and open a new stream with its
+          `stream_position` (a position ahead of the organisation's stream is `unknown_position`). A client whose buffer
+          (`Events:SubscriberBuffer` events) overflows is disconnected and resumes with `Last-Event-ID`.
+        - `GET /metrics` (no token; counts only): Prometheus text with `likeperson_stream_subscribers`, `likeperson_stream_db_queries_total`,
+          `likeperson_stream_events_delivered_total` and more, per instance.
+        - Jobs: `POST /api/v1/jobs/{name}/run` answers when the run has finished, 200 with `{run_id, job, organization_id, trigger
+          (scheduled|catch_up|manual), slot, status, started_at, finished_at, started_by, stats, error}`; a job that failed is still 200
+          with `status` `failed` and `error`. An unknown job (and the internal `retention`) is 404; a coordinator running any job but
+          `certification-expiry`, or anyone else, 403. `GET /api/v1/jobs/runs` (coordinators and org admins; others 403) also takes
+          `cursor`, newest first; an unknown `job` filter is 400.
+        - `GET /api/v1/jobs/discrepancies?state=open|resolved|all&mentor_id=&limit=&cursor=` (org admins: the organisation;
+          coordinators: the mentors of their chapters; others 403): reconciliation's findings, newest first, open by default, as
+          `{id, run_id, mentor_id, mentor_display_name, kind, detail, found_at, last_seen_at, resolved_at}`; `kind` is
+          missing_live_pause, unexpected_live_pause, status_mismatch, status_log_mismatch or status_log_gap. One open row per mentor
+          and kind; later runs update `last_seen_at` and set `resolved_at` when it is gone. Nothing is repaired by the job.
+        - `GET /readyz` answers 200 with `status` `degraded` and the reasons in `problems` when a job's last run failed, a run is stuck,
+          a slot had no run 15 minutes after its time, or expired certifications are still active 30 minutes after the nightly slot.
         - `GET /api/v1/me` (any person): `{person: {id, display_name}, organization: {id, name, timezone}, roles, chapters: [{id, name, roles}]}`,
           `roles` among `org_admin`, `coordinator`, `peer_mentor`; read from the database, never from token claims. A subject that is no person is 404.
         """;

@@ -6,6 +6,10 @@ namespace Likeperson.Demo;
 /// <summary>
 /// The demo organisation the run command loads: two chapters, an org admin, two coordinators, six
 /// peer mentors, contacts and assignments. Fixed ids, so the README and the demo sign-in can name them.
+/// The organisation requires acknowledgement of self-reactivation. Four mentors are not active, each
+/// brought there through the real transition functions (so pause records, the status log, the outbox
+/// and the change stream agree): Anne paused herself and is overdue, Lars was paused by his
+/// coordinator, Sofie was auto-paused for her expired certification, Jonas waits for acknowledgement.
 /// </summary>
 public static class DemoData
 {
@@ -20,10 +24,10 @@ public static class DemoData
         new(Id(102), "Kari Nordmann", "coordinator, Oslo"),
         new(Id(103), "Ola Hansen", "coordinator, Bergen"),
         new(Id(201), "Per Olsen", "peer mentor, Oslo"),
-        new(Id(202), "Anne Larsen", "peer mentor, Oslo"),
-        new(Id(203), "Lars Johansen", "peer mentor, Oslo"),
-        new(Id(204), "Sofie Kristiansen", "peer mentor, Oslo (certification expired)"),
-        new(Id(205), "Jonas Berg", "peer mentor, Bergen"),
+        new(Id(202), "Anne Larsen", "peer mentor, Oslo (paused, overdue)"),
+        new(Id(203), "Lars Johansen", "peer mentor, Oslo (paused by coordinator)"),
+        new(Id(204), "Sofie Kristiansen", "peer mentor, Oslo (certification expired, auto-paused)"),
+        new(Id(205), "Jonas Berg", "peer mentor, Bergen (pending reactivation)"),
         new(Id(206), "Emma Nilsen", "peer mentor, Bergen and Oslo"),
     ];
 
@@ -37,7 +41,7 @@ public static class DemoData
         if (await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = @Organization)", new { Organization }))
             return false;
         await conn.ExecuteAsync("""
-            INSERT INTO organizations (id, name, honorarium_thresholds) VALUES (@Organization, 'Likeperson demo (NHF)', '{3,15}');
+            INSERT INTO organizations (id, name, honorarium_thresholds, require_reactivation_ack) VALUES (@Organization, 'Likeperson demo (NHF)', '{3,15}', true);
             INSERT INTO stream_positions (organization_id) VALUES (@Organization);
             INSERT INTO chapters (id, organization_id, name) VALUES (@Oslo, @Organization, 'Oslo'), (@Bergen, @Organization, 'Bergen');
             """, new { Organization, Oslo, Bergen });
@@ -86,7 +90,32 @@ public static class DemoData
                 lastContact = days is { } d ? DateTime.UtcNow.AddDays(-d) : (DateTime?)null, coordinator = Id(102),
             });
         }
+        await StatusesAsync(conn);
         await tx.CommitAsync();
         return true;
+    }
+
+    /// <summary>The demo's paused and pending mentors, made by the transition functions as the people who would make them.</summary>
+    private static async Task StatusesAsync(NpgsqlConnection conn)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        async Task As(int? actor, string sql, object args)
+        {
+            await conn.ExecuteAsync("SELECT set_config('app.person_id', @actor, true)", new { actor = actor is null ? "" : Id(actor.Value).ToString() });
+            await conn.ExecuteAsync(sql, args);
+        }
+        // Anne paused herself three weeks ago, expected back six days ago: overdue on the roster.
+        await As(202, "SELECT mentor_pause(@m, 'Recovering after surgery', @back, NULL, @at)",
+            new { m = Id(202), back = today.AddDays(-6), at = now.AddDays(-20) });
+        // Lars: his coordinator agreed a short break.
+        await As(102, "SELECT mentor_pause(@m, 'Agreed break after a demanding follow-up', @back, NULL, @at)",
+            new { m = Id(203), back = today.AddDays(4), at = now.AddDays(-3) });
+        // Jonas paused himself, came back an hour ago and waits for Ola's acknowledgement.
+        await As(205, "SELECT mentor_pause(@m, 'Travelling', @back, NULL, @at)", new { m = Id(205), back = today.AddDays(-1), at = now.AddDays(-12) });
+        await As(205, "SELECT mentor_reactivate(@m, NULL, @at)", new { m = Id(205), at = now.AddHours(-1) });
+        // Sofie: the nightly certification check paused her (the system acts: no person).
+        await As(null, "SELECT mentor_certification_expire(@m, @at)", new { m = Id(204), at = now });
+        await conn.ExecuteAsync("SELECT set_config('app.person_id', '', true)");
     }
 }

@@ -65,3 +65,8 @@ public sealed record ReasonRequest(string? Reason);
 
 /// <summary>`PUT /mentors/{id}/certification`.</summary>
 public sealed record CertificationRequest(DateOnly? ExpiresAt);
+
+/// <summary>One row of `GET /roster/paused`: a paused or pending mentor with their live pause.</summary>
+public sealed record RosterItem(
+    Guid MentorId, string DisplayName, Guid[] ChapterIds, MentorStatus Status, Guid PauseId, PauseKind Kind, string? PauseReason,
+    DateTime PausedAt, DateOnly? ExpectedReturnDate, bool Overdue, DateOnly? CertificationExpiresAt, int OpenAssignmentCount);

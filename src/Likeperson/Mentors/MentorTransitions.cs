@@ -10,18 +10,15 @@ namespace Likeperson.Mentors;
 /// The status transitions of API.md "Peer mentor status". Every rule (who may, from which status,
 /// reason and date limits, the expected version, certification) lives in the SQL functions of
 /// migration 0003, which lock the mentor, write status, pause record, status log, outbox row and
-/// change event in the request's one transaction; these handlers check the request's shape, pass
-/// If-Match through and answer 200 with the mentor as that transaction leaves them.
+/// change event in the request's one transaction; these handlers only read the body (malformed JSON
+/// is 400), pass If-Match through and answer 200 with the mentor as that transaction leaves them.
 /// </summary>
 public static class MentorTransitions
 {
     public static Task<IResult> Pause(Guid mentorId, PauseRequest? body,
-        ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)
-    {
-        CheckReason(body?.Reason, required: false);
-        return RunAsync("mentor_pause(@mentorId, @Reason::text, @ExpectedReturnDate::date, @expected::int, @now::timestamptz)",
+        ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        RunAsync("mentor_pause(@mentorId, @Reason::text, @ExpectedReturnDate::date, @expected::int, @now::timestamptz)",
             new { mentorId, body?.Reason, body?.ExpectedReturnDate }, mentorId, user, db, clock, http, ct);
-    }
 
     public static Task<IResult> Reactivate(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         RunAsync("mentor_reactivate(@mentorId, @expected::int, @now::timestamptz)", new { mentorId }, mentorId, user, db, clock, http, ct);
@@ -30,43 +27,24 @@ public static class MentorTransitions
         RunAsync("mentor_acknowledge(@mentorId, @expected::int, @now::timestamptz)", new { mentorId }, mentorId, user, db, clock, http, ct);
 
     public static Task<IResult> Hold(Guid mentorId, ReasonRequest? body,
-        ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)
-    {
-        CheckReason(body?.Reason, required: false);
-        return RunAsync("mentor_hold(@mentorId, @Reason::text, @expected::int, @now::timestamptz)",
+        ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        RunAsync("mentor_hold(@mentorId, @Reason::text, @expected::int, @now::timestamptz)",
             new { mentorId, body?.Reason }, mentorId, user, db, clock, http, ct);
-    }
 
     public static Task<IResult> Deactivate(Guid mentorId, ReasonRequest? body,
-        ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)
-    {
-        CheckReason(body?.Reason, required: true);
-        return RunAsync("mentor_deactivate(@mentorId, @Reason::text, @expected::int, @now::timestamptz)",
+        ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        RunAsync("mentor_deactivate(@mentorId, @Reason::text, @expected::int, @now::timestamptz)",
             new { mentorId, body?.Reason }, mentorId, user, db, clock, http, ct);
-    }
 
     public static Task<IResult> SetCertification(Guid mentorId, CertificationRequest body, ClaimsPrincipal user, Db db, TimeProvider clock,
-        HttpContext http, CancellationToken ct)
-    {
-        new Validation().Check(body.ExpiresAt is not null, "expires_at", "expires_at is required.").ThrowIfAny();
-        return RunAsync("mentor_certification_set(@mentorId, @ExpiresAt::date, @expected::int, @now::timestamptz)",
+        HttpContext http, CancellationToken ct) =>
+        RunAsync("mentor_certification_set(@mentorId, @ExpiresAt::date, @expected::int, @now::timestamptz)",
             new { mentorId, body.ExpiresAt }, mentorId, user, db, clock, http, ct);
-    }
-
-    /// <summary>The same limits the SQL functions enforce, checked first so the answer names the field (422).</summary>
-    private static void CheckReason(string? reason, bool required)
-    {
-        var clean = Validation.Clean(reason);
-        new Validation()
-            .Check(!required || clean is not null, "reason", "A deactivation needs a reason.")
-            .Check(clean is not { Length: > 200 }, "reason", "reason may be at most 200 characters.")
-            .ThrowIfAny();
-    }
 
     /// <summary>
     /// One transaction and one round trip: the transition function, then the mentor as it left
-    /// them (ETag = new version). The change event's stream lock is held until commit, so nothing
-    /// else waits on the network between the two statements.
+    /// them (ETag = new version), so the organisation's stream counter, locked by the change event until
+    /// commit, is not held across an extra round trip.
     /// </summary>
     private static async Task<IResult> RunAsync(string call, object args, Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock,
         HttpContext http, CancellationToken ct)

@@ -13,6 +13,8 @@ public static class MentorsApi
     {
         var group = api.MapGroup("/mentors").WithTags("Mentors").RequireAuthorization();
         group.MapGet("/{mentorId:guid}", Get).WithSummary("A peer mentor with their status and current pause (ETag = version).");
+        group.MapGet("/{mentorId:guid}/pauses", PauseRoster.History).Produces<Page<PauseResponse>>()
+            .WithSummary("All pause records of the mentor, oldest first, with duration_days (not paged: next_cursor is always null).");
         group.MapPost("/{mentorId:guid}/pause", MentorTransitions.Pause).Produces<MentorResponse>()
             .WithSummary("active → paused (the mentor, their coordinator, org admin; If-Match optional).");
         group.MapPost("/{mentorId:guid}/reactivate", MentorTransitions.Reactivate).Produces<MentorResponse>()
@@ -25,6 +27,8 @@ public static class MentorsApi
             .WithSummary("active, paused, pending_reactivation → inactive; reason required (their coordinator, org admin).");
         group.MapPut("/{mentorId:guid}/certification", MentorTransitions.SetCertification).Produces<MentorResponse>()
             .WithSummary("Set the certification's expiry date; no status change (their coordinator, org admin).");
+        api.MapGet("/roster/paused", PauseRoster.Roster).WithTags("Mentors").RequireAuthorization().Produces<Page<RosterItem>>()
+            .WithSummary("Paused and pending mentors in the caller's scope, newest pause first; overdue judged in the organisation's time zone.");
     }
 
     private static async Task<IResult> Get(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)

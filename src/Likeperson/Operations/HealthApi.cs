@@ -1,9 +1,13 @@
 using Likeperson.Database;
+using Likeperson.Jobs;
 using Npgsql;
 
 namespace Likeperson.Operations;
 
-/// <summary>Liveness and readiness. Readiness fails only when the database is unreachable or behind the code.</summary>
+/// <summary>
+/// Liveness and readiness. Readiness fails only when the database is unreachable or behind the code;
+/// jobs that failed, did not run or left expired certifications active make it `degraded` (still 200).
+/// </summary>
 public static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app)
@@ -13,7 +17,7 @@ public static class HealthApi
             .WithSummary("Database reachable and schema current; also reports degraded states without failing.");
     }
 
-    private static async Task<IResult> Ready(Db db, CancellationToken ct)
+    private static async Task<IResult> Ready(Db db, JobHealth jobs, CancellationToken ct)
     {
         int version;
         try
@@ -28,7 +32,10 @@ public static class HealthApi
         if (version != Migrator.Latest)
             return TypedResults.Json(new ReadyResponse("unavailable", version, Migrator.Latest,
                 [$"schema is at version {version}, this build needs {Migrator.Latest}: run the migrate verb"]), statusCode: 503);
-        return TypedResults.Ok(new ReadyResponse("ready", version, Migrator.Latest, []));
+        IReadOnlyList<string> degraded;
+        try { degraded = await jobs.DegradedAsync(ct); }
+        catch (NpgsqlException e) { degraded = [$"job health could not be read: {e.Message}"]; }
+        return TypedResults.Ok(new ReadyResponse(degraded.Count > 0 ? "degraded" : "ready", version, Migrator.Latest, [.. degraded]));
     }
 
     public sealed record ReadyResponse(string Status, int SchemaVersion, int ExpectedSchemaVersion, string[] Problems);

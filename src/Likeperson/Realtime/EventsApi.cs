@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Likeperson.Auth;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 
 namespace Likeperson.Realtime;
 
@@ -28,7 +29,7 @@ public static class EventsApi
     }
 
     private static async Task Stream(HttpContext http, ClaimsPrincipal user, StreamReads reads, StreamHub hub, StreamMetrics metrics,
-        StreamOptions options, IHostApplicationLifetime lifetime, string? topics,
+        StreamOptions options, IHostApplicationLifetime lifetime, ILoggerFactory logs, string? topics,
         [FromQuery(Name = "chapter_id")] string? chapterId, [FromQuery(Name = "last_event_id")] string? lastEventId)
     {
         var request = StreamRequest.Parse(topics, chapterId, http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : lastEventId);
@@ -55,7 +56,7 @@ public static class EventsApi
         hub.Add(subscriber, start.Head);
         try
         {
-            var sent = await ReplayAsync(http, reads, metrics, options, subscriber, from, start.PrunedThrough, stop.Token);
+            var sent = await ReplayAsync(http, reads, hub, metrics, options, subscriber, from, stop.Token);
             if (sent is null) return; // reset
             await foreach (var e in subscriber.Queue.ReadAllAsync(stop.Token))
             {
@@ -67,6 +68,12 @@ public static class EventsApi
         }
         catch (OperationCanceledException) { /* client gone, dropped as too slow, or shutting down */ }
         catch (IOException) { /* the connection broke while writing */ }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The response has started, so no problem document can follow: end it, and the client resumes after `retry`.
+            logs.CreateLogger(typeof(EventsApi)).LogWarning(e, "An event stream ended on a database failure; the client will resume");
+            http.Abort();
+        }
         finally
         {
             hub.Remove(subscriber);
@@ -75,18 +82,21 @@ public static class EventsApi
     }
 
     /// <summary>Writes every event after <paramref name="from"/> the subscriber may see; null when a reset was sent instead.</summary>
-    private static async Task<long?> ReplayAsync(HttpContext http, StreamReads reads, StreamMetrics metrics, StreamOptions options,
-        Subscriber subscriber, long from, long prunedThrough, CancellationToken ct)
+    private static async Task<long?> ReplayAsync(HttpContext http, StreamReads reads, StreamHub hub, StreamMetrics metrics, StreamOptions options,
+        Subscriber subscriber, long from, CancellationToken ct)
     {
         var sent = from;
         while (true)
         {
-            var (horizon, batch) = await reads.ReplayAsync(subscriber.OrganizationId, sent, options.ReadBatchSize, ct);
+            var (horizon, epoch, batch) = await reads.ReplayAsync(subscriber.OrganizationId, sent, options.ReadBatchSize, ct);
             if (horizon > sent)
             {
                 await SendResetAsync(http, metrics, "beyond_retention", from, horizon);
                 return null;
             }
+            if (epoch > subscriber.Scope.Epoch) // memberships changed since the stream started: judge these events by the new ones
+                hub.UpdateScopes(subscriber.OrganizationId, [subscriber.Scope.PersonId],
+                    await reads.ScopesAsync(subscriber.OrganizationId, [subscriber.Scope.PersonId], ct));
             var written = 0;
             foreach (var e in batch)
             {

@@ -57,12 +57,18 @@ public sealed class StreamFanOut(WorkerDataSource worker, StreamHub hub, StreamR
 
     private async Task FanOutAsync(CancellationToken ct)
     {
+        var sinceCatchUp = System.Diagnostics.Stopwatch.StartNew();
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                if (!await _wake.WaitAsync(options.CatchUpInterval, ct))
+                // By the clock, not only when idle: a busy organisation must not starve another's safety net.
+                await _wake.WaitAsync(options.CatchUpInterval - sinceCatchUp.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero, ct);
+                if (sinceCatchUp.Elapsed >= options.CatchUpInterval)
+                {
                     hub.MarkAllDirty();
+                    sinceCatchUp.Restart();
+                }
                 while (hub.TakeDirty() is { Count: > 0 } work)
                     await ReadOnceAsync(work, ct);
             }

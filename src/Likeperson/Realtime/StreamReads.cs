@@ -31,19 +31,20 @@ public sealed class StreamReads(WorkerDataSource worker, StreamMetrics metrics)
             new StreamScope(personId, row.OrgAdmin, row.Coordinated, row.ScopeEpoch), row.Head, row.PrunedThrough, row.ChapterKnown);
     }
 
-    /// <summary>One resuming stream's next events after <paramref name="after"/>, with the horizon of the same snapshot.</summary>
-    public async Task<(long PrunedThrough, List<ChangeEvent> Events)> ReplayAsync(Guid org, long after, int limit, CancellationToken ct)
+    /// <summary>One resuming stream's next events after <paramref name="after"/>, with the horizon and scope epoch of the same snapshot.</summary>
+    public async Task<(long PrunedThrough, long ScopeEpoch, List<ChangeEvent> Events)> ReplayAsync(Guid org, long after, int limit, CancellationToken ct)
     {
         metrics.ReplayRead();
         await using var conn = await worker.Source.OpenConnectionAsync(ct);
         var rows = (await conn.QueryAsync<EventRow>(new CommandDefinition("""
-            SELECT coalesce((SELECT pruned_through FROM stream_state WHERE organization_id = @org), 0) AS pruned_through,
+            SELECT s.pruned_through, s.scope_epoch,
                    e.organization_id, e.position, e.event_type, e.chapter_ids, e.mentor_id, e.recipient_id, e.payload::text AS payload
-            FROM (SELECT 1) one
+            FROM (SELECT coalesce(max(pruned_through), 0) AS pruned_through, coalesce(max(scope_epoch), 0) AS scope_epoch
+                  FROM stream_state WHERE organization_id = @org) s
             LEFT JOIN LATERAL (SELECT * FROM change_events WHERE organization_id = @org AND position > @after ORDER BY position LIMIT @limit) e ON true
             ORDER BY e.position
             """, new { org, after, limit }, cancellationToken: ct))).ToList();
-        return (rows[0].PrunedThrough, rows.Where(r => r.Position is not null).Select(r => r.ToEvent()).ToList());
+        return (rows[0].PrunedThrough, rows[0].ScopeEpoch, rows.Where(r => r.Position is not null).Select(r => r.ToEvent()).ToList());
     }
 
     /// <summary>
@@ -108,6 +109,7 @@ public sealed class StreamReads(WorkerDataSource worker, StreamMetrics metrics)
     private sealed class EventRow
     {
         public long PrunedThrough { get; init; }
+        public long ScopeEpoch { get; init; }
         public Guid? OrganizationId { get; init; }
         public long? Position { get; init; }
         public string EventType { get; init; } = "";

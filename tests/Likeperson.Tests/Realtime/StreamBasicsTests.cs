@@ -109,6 +109,17 @@ public sealed class StreamBasicsTests(StreamServer server) : IClassFixture<Strea
         await (await server.As(Guid.NewGuid()).GetAsync(StreamHelpers.Url())).ProblemAsync(404, "not_found");
     }
 
+    [Fact]
+    public async Task OpenApi_DescribesTheStreamAndMetrics()
+    {
+        var doc = JsonSerializer.Deserialize<JsonElement>(await server.Anonymous().GetStringAsync("/openapi/v1.json"));
+        var events = doc.GetProperty("paths").GetProperty("/api/v1/events").GetProperty("get");
+        Assert.True(events.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.Equal(["topics", "chapter_id", "last_event_id"], events.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.True(doc.GetProperty("paths").TryGetProperty("/metrics", out _));
+        Assert.Contains("Last-Event-ID", doc.GetProperty("info").GetProperty("description").GetString());
+    }
+
     private static void AssertSameJson(string expected, string actual) =>
         Assert.True(JsonElement.DeepEquals(JsonSerializer.Deserialize<JsonElement>(expected), JsonSerializer.Deserialize<JsonElement>(actual)),
             $"Expected {expected}\nbut got {actual}");

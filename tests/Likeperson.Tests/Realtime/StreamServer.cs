@@ -16,7 +16,8 @@ public class StreamServer : TestServer
         ["Notifications:PollInterval"] = "00:00:01",
     };
 
-    public World World => new(Worker);
+    private World? _world;
+    public World World => _world ??= new World(Worker);
 
     public StreamMetrics Metrics => Services.GetRequiredService<StreamMetrics>();
 }

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Likeperson.Database;
+
+namespace Likeperson.Jobs;
+
+/// <summary>
+/// Runs a job and records it: the job_runs row is inserted (and committed) first — for a scheduled
+/// slot that insert is the claim, and the unique index job_runs_one_per_slot lets exactly one
+/// instance win it — then the job runs, then the row gets its end, status, stats or error. A
+/// failure is logged and recorded, never thrown: the caller reads it from the run.
+/// </summary>
+public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, TimeProvider clock, ILogger<JobRunner> log)
+{
+    private readonly Dictionary<string, IJob> _jobs = jobs.ToDictionary(j => j.Name);
+
+    public IJob? Find(string name) => _jobs.GetValueOrDefault(name);
+
+    public IReadOnlyCollection<IJob> All => _jobs.Values;
+
+    /// <summary>Claims the slot and runs it; null when another instance (or an earlier tick) already claimed it.</summary>
+    public async Task<JobRunResponse?> RunSlotAsync(IJob job, Guid? organizationId, DateTimeOffset slot, JobTrigger trigger,
+        CancellationToken ct = default)
+    {
+        var runId = await ClaimAsync(job, organizationId, slot, trigger, null, ct);
+        return runId is { } id ? await RunClaimedAsync(job, organizationId, id, ct) : null;
+    }
+
+    /// <summary>
+    /// A manual run (HTTP, the `jobs run` verb, benchmarks): always runs, recorded with trigger manual. The job sees
+    /// <paramref name="asOf"/> as "now" when given (a benchmark's fixed date), else the clock.
+    /// </summary>
+    public async Task<JobRunResponse> RunNowAsync(IJob job, Guid? organizationId, Guid? startedBy, CancellationToken ct = default,
+        DateTimeOffset? asOf = null)
+    {
+        var runId = await ClaimAsync(job, organizationId, null, JobTrigger.Manual, startedBy, ct)
+                    ?? throw new InvalidOperationException("A manual run has no slot and cannot conflict.");
+        return await RunClaimedAsync(job, organizationId, runId, ct, asOf);
+    }
+
+    private async Task<Guid?> ClaimAsync(IJob job, Guid? org, DateTimeOffset? slot, JobTrigger trigger, Guid? startedBy, CancellationToken ct)
+    {
+        if (job.PerOrganization != org.HasValue)
+            throw new ArgumentException(job.PerOrganization ? $"{job.Name} runs per organisation." : $"{job.Name} runs for the whole database.");
+        await using var conn = await worker.Source.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
+            INSERT INTO job_runs (id, job, organization_id, slot, trigger, status, started_at, started_by)
+            VALUES (@id, @job, @org, @slot, @trigger, 'running', @now, @startedBy)
+            ON CONFLICT DO NOTHING RETURNING id
+            """, new { id = Guid.CreateVersion7(), job = job.Name, org, slot, trigger = SnakeCase.Of(trigger), now = clock.GetUtcNow(), startedBy },
+            cancellationToken: ct));
+    }
+
+    private async Task<JobRunResponse> RunClaimedAsync(IJob job, Guid? org, Guid runId, CancellationToken ct, DateTimeOffset? asOf = null)
+    {
+        JsonObject stats;
+        string? error = null;
+        try
+        {
+            stats = await job.RunAsync(org, asOf ?? clock.GetUtcNow(), runId, ct);
+        }
+        catch (Exception e)
+        {
+            stats = new JsonObject();
+            error = ct.IsCancellationRequested ? $"Interrupted: the instance stopped ({e.Message})" : e.Message;
+            log.LogError(e, "Job {Job} failed for organisation {OrganizationId} (run {RunId}): {Error}", job.Name, org, runId, e.Message);
+        }
+        await using var conn = await worker.Source.OpenConnectionAsync(CancellationToken.None);
+        var row = await conn.QuerySingleAsync<JobRunRow>($"""
+            UPDATE job_runs SET status = @status, finished_at = @now, stats = @stats::jsonb, error = @error
+            WHERE id = @runId RETURNING {JobRunRow.Columns}
+            """, new { runId, status = error is null ? "succeeded" : "failed", now = clock.GetUtcNow(), stats = stats.ToJsonString(), error });
+        return row.ToResponse();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace Likeperson.Jobs;
+
+/// <summary>
+/// The words of a pause digest: how many updates, which mentors and what happened to each. One
+/// update is one held event (its in-app and push rows count once). Names only, nothing else personal.
+/// </summary>
+public sealed record PauseDigestContent(string Title, string Body, JsonObject Data)
+{
+    public static PauseDigestContent Compose(IReadOnlyList<HeldRow> held, DateTimeOffset now)
+    {
+        var updates = held.DistinctBy(h => (h.OutboxId?.ToString() ?? h.Id.ToString(), h.Type)).ToList();
+        var mentors = updates.GroupBy(u => u.MentorId).Select(g => new
+        {
+            Id = g.Key,
+            Name = g.Select(u => u.MentorName).FirstOrDefault(n => n is { Length: > 0 }) ?? "A peer mentor",
+            What = string.Join(", ", g.Select(u => What(u.Type)).Distinct()),
+        }).ToList();
+        var count = updates.Count;
+        var title = count == 1 ? "Daily Summary: 1 peer-mentor update" : $"Daily Summary: {count} peer-mentor updates";
+        var body = $"Since your last summary: {string.Join("; ", mentors.Select(m => $"{m.Name} ({m.What})"))}.";
+        var data = new JsonObject
+        {
+            ["count"] = count,
+            ["mentor_ids"] = new JsonArray(mentors.Where(m => m.Id is not null).Select(m => (JsonNode)JsonValue.Create(m.Id!.Value.ToString())!).ToArray()),
+            ["mentor_names"] = new JsonArray(mentors.Select(m => (JsonNode)JsonValue.Create(m.Name)!).ToArray()),
+            ["period_start"] = Rfc3339(held.Min(h => h.CreatedAt)),
+            ["timestamp_utc"] = Rfc3339(now.UtcDateTime),
+            ["deep_link"] = "/roster/paused",
+        };
+        return new(title, body, data);
+    }
+
+    private static string What(string type) => type switch
+    {
+        "mentor_paused" => "paused",
+        "mentor_reactivated" => "reactivated",
+        "reactivation_pending_ack" => "asks to be reactivated",
+        "certification_expiry_auto_pause" => "certification expired",
+        "mentor_deactivated" => "deactivated",
+        _ => type.Replace('_', ' '),
+    };
+
+    private static string Rfc3339(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
+}

@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using System.Text;
+using Dapper;
+using Likeperson.Auth;
+using Likeperson.Database;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Likeperson.Mentors;
+
+/// <summary>
+/// Reading pauses: one mentor's pause history (`GET /mentors/{id}/pauses`) and the paused roster
+/// (`GET /roster/paused`). Row-level security decides what the caller may see; the roster also
+/// spells the caller's scope out so the planner walks the live-pause index
+/// (pause_records_live_roster: organisation, newest pause first) and stops at the page size.
+/// </summary>
+public static class PauseRoster
+{
+    /// <summary>All pause records of the mentor, oldest first (not paged: a handful per mentor). 404 outside the caller's scope.</summary>
+    public static async Task<IResult> History(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var items = await db.AsPersonAsync(user.PersonId(), async s =>
+        {
+            await using var results = await s.Connection.QueryMultipleAsync($"""
+                SELECT EXISTS (SELECT 1 FROM peer_mentors WHERE id = @mentorId);
+                SELECT {PauseRow.Columns} FROM pause_records WHERE mentor_id = @mentorId ORDER BY paused_at, created_at, id;
+                """, new { mentorId });
+            if (!await results.ReadSingleAsync<bool>()) throw ApiException.NotFound("Mentor");
+            return (await results.ReadAsync<PauseRow>()).Select(p => p.ToResponse(now)).ToList();
+        }, ct);
+        return TypedResults.Ok(new Page<PauseResponse>(items, null));
+    }
+
+    /// <summary>The sort key of the last row of a page: newest pause first, mentor id (ascending) breaks ties.</summary>
+    private sealed record Cursor(DateTime P, Guid M);
+
+    public static async Task<IResult> Roster(ClaimsPrincipal user, Db db, TimeProvider clock,
+        [FromQuery(Name = "chapter_id")] Guid? chapterId, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Paging.Limit(limit);
+        var after = Paging.Decode<Cursor>(cursor);
+        var rows = await db.AsPersonAsync(user.PersonId(), s => PageAsync(s, chapterId, take, after, clock.GetUtcNow()), ct);
+        var next = rows.Count > take ? Paging.Encode(new Cursor(rows[take - 1].PausedAt, rows[take - 1].MentorId)) : null;
+        return TypedResults.Ok(new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next));
+    }
+
+    /// <summary>One statement per page: the mentors, their live pause, chapters, overdue and open assignments.</summary>
+    private static async Task<List<RosterRow>> PageAsync(Session s, Guid? chapterId, int take, Cursor? after, DateTimeOffset now)
+    {
+        var caller = s.Person;
+        var where = new StringBuilder();
+        // The caller's scope spelled out (RLS enforces the same): the whole organisation, the mentors
+        // of the chapters they coordinate, or themself.
+        if (!caller.OrgAdmin)
+            where.Append(caller.IsCoordinator
+                ? " AND (pr.mentor_id = @me OR pr.mentor_id IN (SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = ANY(@coordinated)))"
+                : " AND pr.mentor_id = @me");
+        if (chapterId is not null)
+            where.Append(" AND pr.mentor_id IN (SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = @chapterId)");
+        if (after is not null)
+            where.Append(" AND (pr.paused_at < @p OR (pr.paused_at = @p AND pr.mentor_id > @m))");
+        return (await s.Connection.QueryAsync<RosterRow>($"""
+            SELECT pr.mentor_id, pe.display_name,
+                   coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
+                             WHERE c.person_id = pr.mentor_id AND c.role = 'peer_mentor'), '{"{}"}') AS chapter_ids,
+                   pr.mentor_status AS status, pr.id AS pause_id, pr.kind, pr.pause_reason, pr.paused_at, pr.expected_return_date,
+                   coalesce(pr.expected_return_date < today.d, false) AS overdue, pr.certification_expires_at,
+                   (SELECT count(*) FROM assignments a WHERE a.peer_mentor_id = pr.mentor_id AND a.status IN ('open', 'pending'))::int
+                     AS open_assignment_count
+            FROM (SELECT (@now AT TIME ZONE o.timezone)::date AS d FROM organizations o WHERE o.id = @org) today
+            CROSS JOIN LATERAL (
+              SELECT pr.*, m.status AS mentor_status, m.certification_expires_at
+              FROM pause_records pr JOIN peer_mentors m ON m.id = pr.mentor_id
+              WHERE pr.organization_id = @org AND pr.status IN ('paused', 'expired_cert')
+                AND m.status IN ('paused', 'pending_reactivation'){where}
+              ORDER BY pr.paused_at DESC, pr.mentor_id
+              LIMIT @fetch) pr
+            JOIN people pe ON pe.id = pr.mentor_id
+            ORDER BY pr.paused_at DESC, pr.mentor_id
+            """, new
+        {
+            org = caller.OrganizationId, me = caller.PersonId, coordinated = caller.CoordinatedChapters, chapterId,
+            p = after?.P, m = after?.M, fetch = take + 1, now,
+        })).ToList();
+    }
+
+    private sealed class RosterRow
+    {
+        public Guid MentorId { get; init; }
+        public string DisplayName { get; init; } = "";
+        public Guid[] ChapterIds { get; init; } = [];
+        public string Status { get; init; } = "";
+        public Guid PauseId { get; init; }
+        public string Kind { get; init; } = "";
+        public string? PauseReason { get; init; }
+        public DateTime PausedAt { get; init; }
+        public DateOnly? ExpectedReturnDate { get; init; }
+        public bool Overdue { get; init; }
+        public DateOnly? CertificationExpiresAt { get; init; }
+        public int OpenAssignmentCount { get; init; }
+
+        public RosterItem ToItem() => new(MentorId, DisplayName, ChapterIds, SnakeCase.Parse<MentorStatus>(Status), PauseId,
+            SnakeCase.Parse<PauseKind>(Kind), PauseReason, PausedAt, ExpectedReturnDate, Overdue, CertificationExpiresAt, OpenAssignmentCount);
+    }
+}
