@@ -30,6 +30,11 @@ public sealed class DemoStatusTests(TestServer server) : IClassFixture<TestServe
         await using var conn = await server.Worker.OpenConnectionAsync();
         foreach (var mentor in await conn.QueryAsync<Guid>("SELECT id FROM peer_mentors WHERE organization_id = @Organization", new { DemoData.Organization }))
             await server.Worker.AssertConsistentAsync(mentor);
+        // The reconciliation job's own comparison finds nothing either.
+        var run = await conn.ExecuteScalarAsync<Guid>(
+            "INSERT INTO job_runs (job, organization_id, trigger) VALUES ('reconciliation', @Organization, 'manual') RETURNING id", new { DemoData.Organization });
+        Assert.Equal(0, await conn.ExecuteScalarAsync<long>("SELECT discrepancies FROM jobs_reconcile(@Organization, @run, now())",
+            new { DemoData.Organization, run }));
         // The coordinator of Bergen can acknowledge Jonas.
         var jonas = await (await server.As(Person("Ola Hansen")).TransitionAsync(Person("Jonas Berg"), "acknowledge")).ReadAsync<MentorResponse>();
         Assert.Equal(MentorStatus.Active, jonas.Status);

@@ -1,4 +1,5 @@
 using System.Net;
+using Dapper;
 using Likeperson.Mentors;
 using Likeperson.Tests.Infrastructure;
 
@@ -107,5 +108,36 @@ public sealed class MentorConcurrencyTests(TestServer server) : IClassFixture<Te
             Assert.Equal(versions.Count, (await server.Worker.LogAsync(mentor)).Count);
             await server.Worker.AssertConsistentAsync(mentor);
         }
+    }
+
+    /// <summary>The nightly certification job racing people who pause and reactivate: one of them wins each state, nobody errs.</summary>
+    [Fact]
+    public async Task CertificationExpiryRacingPauses_OneWinner_NoErrors()
+    {
+        var org = await _world.StandardOrgAsync(requireAck: true);
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("UPDATE peer_mentors SET certification_expires_at = '2020-01-01' WHERE id = @MentorA", org);
+        var gate = new TaskCompletionSource();
+        var expiries = Enumerable.Range(0, 10).Select(async _ =>
+        {
+            await gate.Task;
+            await using var conn = await server.Worker.OpenConnectionAsync();
+            return await conn.ExecuteScalarAsync<bool>("SELECT mentor_certification_expire(@MentorA, now())", org);
+        }).ToList();
+        var pauses = Enumerable.Range(0, 10).Select(async i =>
+        {
+            await gate.Task;
+            return await server.As(i % 2 == 0 ? org.MentorA : org.CoordinatorA).TransitionAsync(org.MentorA, "pause");
+        }).ToList();
+        gate.SetResult();
+        var expired = (await Task.WhenAll(expiries)).Count(e => e);
+        var responses = await Task.WhenAll(pauses);
+        var paused = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(1, expired + paused);
+        foreach (var loser in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+            await loser.ProblemAsync(409, "invalid_transition");
+        var live = Assert.Single(await server.Worker.PausesAsync(org.MentorA));
+        Assert.Equal(expired == 1 ? "expired_cert" : "paused", live.Status);
+        await server.Worker.AssertConsistentAsync(org.MentorA);
     }
 }
