@@ -5,6 +5,8 @@ public static class ScenarioRegistry
 {
     public static readonly IScenario[] All =
     [
+        new TransitionsScenario(),
         new RosterScenario(),
+        new AssignmentsScenario(),
     ];
 }
