@@ -120,7 +120,7 @@ public static class OrgLoader
         INSERT INTO assignments (peer_mentor_id, contact_id, organization_id, chapter_id, status, last_contact_date,
                                  mentor_assignment_sequence, created_at, updated_at, closed_at, closed_by, created_by)
         SELECT m.id, ct.id, o.id, m.chapter_id, s.status,
-               CASE WHEN g % 4 <> 0 THEN t.created_at + interval '3 days' END, g / @n + 1, t.created_at, t.created_at,
+               CASE WHEN g % 4 <> 0 THEN least(t.created_at + interval '3 days', now()) END, g / @n + 1, t.created_at, t.created_at,
                CASE WHEN s.status = 'completed' THEN t.created_at + interval '30 days' END,
                CASE WHEN s.status = 'completed' THEN co.id END, co.id
         FROM generate_series(0, @a - 1) g
