@@ -37,7 +37,7 @@ public sealed class RecipientRow
 
 /// <summary>
 /// Reads, for a whole claimed batch in one round trip, each row's context and its recipients
-/// resolved now (notification_audience: the coordinators, else the org admins; and the mentor when
+/// resolved now (notification_audiences: the coordinators, else the org admins; and the mentor when
 /// the plan tells them), with each recipient's preference for the type they would get.
 /// </summary>
 public static class DispatchContext
@@ -49,12 +49,11 @@ public static class DispatchContext
                 FROM pause_records pr WHERE pr.id = r.pause) AS pause_days
         FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @pauses::uuid[], @occurred::timestamptz[]) AS r(id, org, mentor, pause, occurred)
         JOIN organizations o ON o.id = r.org;
-        SELECT r.id AS outbox_id, a.person_id, a.via, coalesce(np.enabled, true) AS enabled,
+        SELECT a.key AS outbox_id, a.person_id, a.via, coalesce(np.enabled, true) AS enabled,
                coalesce(np.channels, 'both') AS channels, coalesce(np.mode, 'immediate') AS mode
-        FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @chapters::uuid[], @audienceTypes::text[]) AS r(id, org, mentor, chapter, type)
-        CROSS JOIN LATERAL notification_audience(r.org, r.mentor, r.chapter) a
+        FROM notification_audiences(@audienceIds::bigint[], @audienceOrgs::uuid[], @audienceMentors::uuid[], @audienceChapters::uuid[]) a
+        JOIN unnest(@ids::bigint[], @audienceTypes::text[]) AS r(id, type) ON r.id = a.key
         LEFT JOIN notification_preferences np ON np.person_id = a.person_id AND np.type = r.type
-        WHERE r.type IS NOT NULL
         UNION ALL
         SELECT r.id, p.id, 'mentor', coalesce(np.enabled, true), coalesce(np.channels, 'both'), coalesce(np.mode, 'immediate')
         FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @mentorTypes::text[]) AS r(id, org, mentor, type)
@@ -67,10 +66,13 @@ public static class DispatchContext
         NpgsqlConnection conn, IReadOnlyList<PlannedRow> rows, CancellationToken ct)
     {
         T[] Column<T>(Func<PlannedRow, T> pick) => rows.Select(pick).ToArray();
+        var told = rows.Where(r => r.Plan.AudienceType is not null).ToList();
         await using var multi = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
         {
             ids = Column(r => r.Row.Id), orgs = Column(r => r.Row.OrganizationId), mentors = Column(r => r.Payload.MentorId),
-            pauses = Column(r => r.Payload.PauseId), chapters = Column(r => r.Plan.AudienceChapter),
+            pauses = Column(r => r.Payload.PauseId),
+            audienceIds = told.Select(r => r.Row.Id).ToArray(), audienceOrgs = told.Select(r => r.Row.OrganizationId).ToArray(),
+            audienceMentors = told.Select(r => r.Payload.MentorId).ToArray(), audienceChapters = told.Select(r => r.Plan.AudienceChapter).ToArray(),
             occurred = Column(r => r.Occurred.UtcDateTime),
             audienceTypes = Column(r => r.Plan.AudienceType is { } t ? SnakeCase.Of(t) : null),
             mentorTypes = Column(r => r.Plan.MentorType is { } t ? SnakeCase.Of(t) : null),
