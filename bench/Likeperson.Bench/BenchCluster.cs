@@ -8,6 +8,9 @@ public interface IBenchDatabases
 {
     /// <summary>A fresh, migrated database (application, worker and owner connection strings).</summary>
     Task<DatabaseConnections> CreateDatabaseAsync();
+
+    /// <summary>The cluster's data directory when known (for measuring PostgreSQL's CPU time).</summary>
+    string? DataDirectory => null;
 }
 
 /// <summary>
@@ -23,9 +26,9 @@ public sealed class BenchCluster : IBenchDatabases, IAsyncDisposable
 
     private BenchCluster(EmbeddedPostgres cluster, string dir) { _cluster = cluster; _dir = dir; }
 
-    public static async Task<BenchCluster> StartAsync()
+    public static async Task<BenchCluster> StartAsync(string? directory = null)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"lp-bench-{Environment.ProcessId}");
+        var dir = directory ?? Path.Combine(Path.GetTempPath(), $"lp-bench-{Environment.ProcessId}");
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         var cluster = new EmbeddedPostgres(dir);
         await cluster.StartAsync(durable: false);
@@ -34,6 +37,8 @@ public sealed class BenchCluster : IBenchDatabases, IAsyncDisposable
         await new Migrator(bench.Superuser(Template)).MigrateUpAsync();
         return bench;
     }
+
+    public string? DataDirectory => _cluster.DataDirectory;
 
     public async Task<DatabaseConnections> CreateDatabaseAsync()
     {

@@ -36,6 +36,9 @@ public sealed class BenchContext(IBenchDatabases databases, bool quick, TextWrit
 
     public Task<DatabaseConnections> CreateDatabaseAsync() => databases.CreateDatabaseAsync();
 
+    /// <summary>Starts measuring CPU time of this process and of the PostgreSQL cluster.</summary>
+    public CpuMeter StartCpuMeter() => CpuMeter.Start(databases.DataDirectory);
+
     /// <summary>A fresh database with the default organisation loaded into it.</summary>
     public async Task<(DatabaseConnections Db, LoadedOrg Org)> CreateLoadedDatabaseAsync(OrgSpec? spec = null)
     {
@@ -66,7 +69,8 @@ public sealed class BenchContext(IBenchDatabases databases, bool quick, TextWrit
         $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(Quick ? " in quick mode (small data, not representative)" : "")}, " +
         $"load average {Machine.LoadAverage()} at the end (2-core machine shared with other work).";
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the servers started so far (between scenarios: the shared organisation stays).</summary>
+    public async Task StopServersAsync()
     {
         foreach (var owned in Enumerable.Reverse(_owned))
         {
@@ -75,4 +79,6 @@ public sealed class BenchContext(IBenchDatabases databases, bool quick, TextWrit
         }
         _owned.Clear();
     }
+
+    public async ValueTask DisposeAsync() => await StopServersAsync();
 }

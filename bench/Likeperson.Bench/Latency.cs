@@ -45,6 +45,9 @@ public sealed class Latency
 /// <summary>What a closed-loop run measured: operations done, errors, wall time and the latency of each operation.</summary>
 public sealed record LoadRun(int Clients, int Operations, int Errors, TimeSpan Elapsed, Latency Latency)
 {
+    /// <summary>CPU milliseconds per operation of this process (server and HTTP clients) and of PostgreSQL, when measured.</summary>
+    public (double ProcessMs, double PostgresMs) Cpu { get; init; } = (double.NaN, double.NaN);
+
     public double PerSecond => Operations / Elapsed.TotalSeconds;
 }
 
@@ -56,7 +59,7 @@ public static class Load
     /// error (and its message is kept for the first few); it returns false for an expected refusal, also an error.
     /// </summary>
     public static async Task<LoadRun> ClosedLoopAsync(int clients, TimeSpan duration, Func<int, long, CancellationToken, Task<bool>> operation,
-        CancellationToken ct, TimeSpan? warmup = null, TextWriter? log = null)
+        CancellationToken ct, TimeSpan? warmup = null, TextWriter? log = null, Func<CpuMeter>? cpu = null)
     {
         var latency = new Latency();
         var measuring = false;
@@ -87,12 +90,14 @@ public static class Load
         var workers = Enumerable.Range(0, clients).Select(i => Task.Run(() => Worker(i))).ToArray();
         await Task.Delay(warmup ?? TimeSpan.FromSeconds(1), ct);
         var started = Stopwatch.GetTimestamp();
+        var meter = cpu?.Invoke();
         Volatile.Write(ref measuring, true);
         await Task.Delay(duration, ct);
         Volatile.Write(ref measuring, false);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var used = meter?.PerOperation(Volatile.Read(ref operations)) ?? (double.NaN, double.NaN);
         stop.Cancel();
         await Task.WhenAll(workers);
-        return new LoadRun(clients, operations, errors, elapsed, latency);
+        return new LoadRun(clients, operations, errors, elapsed, latency) { Cpu = used };
     }
 }

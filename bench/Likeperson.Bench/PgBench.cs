@@ -11,7 +11,7 @@ namespace Likeperson.Bench;
 public static class PgBench
 {
     public static async Task<LoadRun> RunAsync(string connectionString, string script, int clients, TimeSpan duration,
-        IReadOnlyDictionary<string, string> variables, TextWriter log, CancellationToken ct)
+        IReadOnlyDictionary<string, string> variables, TextWriter log, CancellationToken ct, CpuMeter? meter = null)
     {
         var exe = Machine.PgBench() ?? throw new InvalidOperationException(
             "pgbench was not found (it ships with the PostgreSQL server binaries, e.g. /usr/lib/postgresql/15/bin/pgbench).");
@@ -32,6 +32,7 @@ public static class PgBench
             var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in args) psi.ArgumentList.Add(a);
             using var process = Process.Start(psi)!;
+            meter?.Restart();
             var stdout = process.StandardOutput.ReadToEndAsync(ct);
             var stderr = process.StandardError.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
@@ -61,7 +62,7 @@ public static class PgBench
             var tpsLine = output.Split('\n').FirstOrDefault(l => l.StartsWith("tps = "));
             var tps = tpsLine is null ? 0 : double.Parse(tpsLine["tps = ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
             var elapsed = ops == 0 ? duration : tps > 0 ? TimeSpan.FromSeconds(ops / tps) : TimeSpan.FromMicroseconds(last - first);
-            return new LoadRun(clients, ops, errors, elapsed, latency);
+            return new LoadRun(clients, ops, errors, elapsed, latency) { Cpu = meter?.PerOperation(ops) ?? (double.NaN, double.NaN) };
         }
         finally
         {

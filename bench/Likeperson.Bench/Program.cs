@@ -27,14 +27,16 @@ public static class BenchProgram
         }
         var selected = ScenarioRegistry.All.Where(s => names.Count == 0 || names.Contains(s.Name)).ToList();
         var benchDir = Results.BenchDirectory();
+        if (args.Contains("--prepare"))
+            return await PrepareAsync(quick);
 
         await using var cluster = await BenchCluster.StartAsync();
         var header = Results.Header(await cluster.ServerVersionAsync());
         var failed = 0;
+        await using var ctx = new BenchContext(cluster, quick); // one context: the shared organisation is loaded once per run
         foreach (var scenario in selected)
         {
             Console.WriteLine($"== {scenario.Name}: {scenario.Title}{(quick ? " (quick)" : "")}");
-            await using var ctx = new BenchContext(cluster, quick);
             try
             {
                 var result = await scenario.RunAsync(ctx, CancellationToken.None);
@@ -50,8 +52,24 @@ public static class BenchProgram
                 failed++;
                 Console.Error.WriteLine($"   {scenario.Name} failed: {e}");
             }
+            finally { await ctx.StopServersAsync(); }
         }
         if (write) Console.WriteLine($"Written to {Path.Combine(benchDir, "README.md")} and results.json");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// `--prepare`: loads the organisation into a cluster under /tmp/lp-bench-prepared and leaves it running, for EXPLAIN
+    /// with psql (printed); stop it with `pg_ctl -D DIR stop`.
+    /// </summary>
+    private static async Task<int> PrepareAsync(bool quick)
+    {
+        var cluster = await BenchCluster.StartAsync("/tmp/lp-bench-prepared");
+        var ctx = new BenchContext(cluster, quick);
+        var (db, org) = await ctx.CreateLoadedDatabaseAsync();
+        var cs = new Npgsql.NpgsqlConnectionStringBuilder(db.Application);
+        Console.WriteLine($"psql -h {cs.Host} -d {cs.Database} -U likeperson_app   # owner: -U postgres");
+        Console.WriteLine($"organisation {org.OrganizationId}, admin {org.AdminId}, chapter {org.Chapters[0].Id} coordinator {org.Chapters[0].Coordinators[0]}");
+        return 0;
     }
 }

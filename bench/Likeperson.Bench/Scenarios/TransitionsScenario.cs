@@ -43,8 +43,9 @@ public sealed class TransitionsScenario : IScenario
             figures[$"transitions_api_over_pgbench_{clients}"] = ratio;
             rows.Add(Row($"API, {clients}", api));
             rows.Add(Row($"pgbench, {clients}", pg));
-            ctx.Log.WriteLine($"  {clients} clients: API {Results.N(api.PerSecond)}/s (p99 {Results.N(api.Latency.P99)} ms), " +
-                              $"pgbench {Results.N(pg.PerSecond)}/s (p99 {Results.N(pg.Latency.P99)} ms), ratio {ratio:F2}");
+            ctx.Log.WriteLine($"  {clients} clients: API {Results.N(api.PerSecond)}/s (p99 {Results.N(api.Latency.P99)} ms, CPU ms/op " +
+                              $"process {Results.N(api.Cpu.ProcessMs)} pg {Results.N(api.Cpu.PostgresMs)}), pgbench {Results.N(pg.PerSecond)}/s " +
+                              $"(p99 {Results.N(pg.Latency.P99)} ms, pg CPU {Results.N(pg.Cpu.PostgresMs)}), ratio {ratio:F2}");
         }
         await server.DisposeAsync();
 
@@ -68,14 +69,18 @@ public sealed class TransitionsScenario : IScenario
             Goal: API at least 60% of pgbench at 16 clients. Reached: **{ratio16:P0}** ({Results.N(figures["transitions_api_per_s_16"])}/s
             vs {Results.N(figures["transitions_pgbench_per_s_16"])}/s).
 
-            {Results.Table(["driver, clients", "transitions/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows)}
+            {Results.Table(["driver, clients", "transitions/s", "p50 ms", "p95 ms", "p99 ms", "bench process CPU ms/op", "PostgreSQL CPU ms/op", "errors"], rows)}
+
+            CPU per transition: "bench process" is the server and the HTTP clients together (pgbench rows: the bench process is
+            idle, pgbench's own CPU is not counted); "PostgreSQL" is every backend of the cluster.
             {ctx.RunNote()}
             """;
         return new ScenarioResult(figures, markdown);
     }
 
     private static IReadOnlyList<string> Row(string label, LoadRun run) =>
-        [label, Results.N(run.PerSecond), Results.N(run.Latency.P50), Results.N(run.Latency.P95), Results.N(run.Latency.P99), run.Errors.ToString()];
+        [label, Results.N(run.PerSecond), Results.N(run.Latency.P50), Results.N(run.Latency.P95), Results.N(run.Latency.P99),
+         Results.N(run.Cpu.ProcessMs), Results.N(run.Cpu.PostgresMs), run.Errors.ToString()];
 
     /// <summary>Active mentors and a coordinator of their chapter, dealt round-robin to the clients (re-read each run).</summary>
     private static async Task<List<Target>[]> TargetsAsync(DatabaseConnections db, int clients)
@@ -112,7 +117,7 @@ public sealed class TransitionsScenario : IScenario
             await response.Content.LoadIntoBufferAsync(token);
             current[client] = pausing ? target : null;
             return response.IsSuccessStatusCode;
-        }, ct, ctx.Warmup, ctx.Log);
+        }, ct, ctx.Warmup, ctx.Log, ctx.StartCpuMeter);
     }
 
     private const string Script = """
@@ -157,7 +162,7 @@ public sealed class TransitionsScenario : IScenario
         await ExecuteAsOwnerAsync(db, "ANALYZE bench_targets");
         // A short unmeasured run first, like the API's warm-up (caches, the functions' plans are per connection anyway).
         var variables = new Dictionary<string, string> { ["per"] = targets[0].Count.ToString(), ["phase"] = "0" };
-        var run = await PgBench.RunAsync(db.Application, Script, clients, duration, variables, ctx.Log, ct);
+        var run = await PgBench.RunAsync(db.Application, Script, clients, duration, variables, ctx.Log, ct, ctx.StartCpuMeter());
         await ExecuteAsOwnerAsync(db, "DROP TABLE bench_targets");
         return run;
     }
