@@ -96,8 +96,8 @@ public static class Load
         var meter = cpu?.Invoke();
         Volatile.Write(ref measuring, true);
         await Task.Delay(duration, ct);
-        for (var waited = 0; Volatile.Read(ref operations) == 0 && waited < 300; waited++)
-            await Task.Delay(100, ct); // a figure needs at least one operation
+        // On a loaded machine (or a --quick run) one operation can outlast the window: wait for the first so a rate is never 0.
+        while (Volatile.Read(ref operations) == 0 && workers.All(w => !w.IsCompleted)) await Task.Delay(20, ct);
         Volatile.Write(ref measuring, false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var used = meter?.PerOperation(Volatile.Read(ref operations)) ?? (double.NaN, double.NaN);

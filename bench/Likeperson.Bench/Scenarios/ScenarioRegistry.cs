@@ -8,5 +8,7 @@ public static class ScenarioRegistry
         new TransitionsScenario(),
         new RosterScenario(),
         new AssignmentsScenario(),
+        new PushScenario(),
+        new JobsScenario(),
     ];
 }

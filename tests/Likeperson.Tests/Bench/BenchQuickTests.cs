@@ -17,6 +17,8 @@ public class BenchQuickTests
         ["roster"] = ["roster_p99_ms"],
         ["transitions"] = ["transitions_api_over_pgbench_16"],
         ["assignments"] = ["assignment_create_per_s", "assignment_list_p99_ms"],
+        ["push"] = ["push_commit_to_fcm_p99_ms", "push_per_s"],
+        ["jobs"] = ["cert_expiry_100k_s", "reminders_1m_s"],
     };
 
     public static TheoryData<string> Scenarios() => new(ScenarioRegistry.All.Select(s => s.Name));
