@@ -34,9 +34,10 @@ public sealed class PushScenario : IScenario
         var measured = Take((int)(rate * ctx.MeasureFor(30).TotalSeconds));
         var sent = new ConcurrentDictionary<string, long>();
         var api = new Latency();
-        var failures = await PauseAtRateAsync(server, measured, rate, sent, api, ct);
-        if (failures > 0) throw new InvalidOperationException($"{failures} of {measured.Length} pauses failed");
-        var arrivals = await ArrivalsAsync(fcm, measured, TimeSpan.FromSeconds(120));
+        var paused = await PauseAtRateAsync(server, measured, rate, sent, api, ct);
+        var failures = measured.Length - paused.Length;
+        if (failures > measured.Length / 100) throw new InvalidOperationException($"{failures} of {measured.Length} pauses failed");
+        var arrivals = await ArrivalsAsync(fcm, paused, TimeSpan.FromSeconds(120));
         var latency = new Latency();
         foreach (var a in arrivals) latency.Record(Stopwatch.GetElapsedTime(sent[a.MentorId!], a.Timestamp).TotalMilliseconds);
         ctx.Log.WriteLine($"  {measured.Length} pauses at {rate}/s: commit-to-FCM p50 {Results.N(latency.P50)} ms, p99 {Results.N(latency.P99)} ms");
@@ -73,7 +74,7 @@ public sealed class PushScenario : IScenario
 
             {table}
             Commit-to-FCM counts from the moment the pause request was sent, so it includes the request itself: an upper bound.
-            {ctx.RunNote()}
+            {(failures > 0 ? $"{failures} of {measured.Length:N0} pause requests failed (not counted). " : "")}{ctx.RunNote()}
             """;
         return new ScenarioResult(figures, markdown);
     }
@@ -96,8 +97,8 @@ public sealed class PushScenario : IScenario
             """, new { org }, commandTimeout: 600);
     }
 
-    /// <summary>Open loop: request i is sent at start + i/rate whatever the earlier ones are doing. Returns the failures.</summary>
-    private static async Task<int> PauseAtRateAsync(BenchServer server, Guid[] mentors, int rate, ConcurrentDictionary<string, long> sent,
+    /// <summary>Open loop: request i is sent at start + i/rate whatever the earlier ones are doing. Returns the mentors paused.</summary>
+    private static async Task<Guid[]> PauseAtRateAsync(BenchServer server, Guid[] mentors, int rate, ConcurrentDictionary<string, long> sent,
         Latency api, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
@@ -108,7 +109,8 @@ public sealed class PushScenario : IScenario
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             requests.Add(PauseAsync(server, mentors[i], sent, api, ct));
         }
-        return (await Task.WhenAll(requests)).Count(ok => !ok);
+        var ok = await Task.WhenAll(requests);
+        return mentors.Where((_, i) => ok[i]).ToArray();
     }
 
     private static async Task<bool> PauseAsync(BenchServer server, Guid mentor, ConcurrentDictionary<string, long> sent, Latency api,
