@@ -35,7 +35,7 @@ public static class LikepersonApp
         services.TryAddSingleton(TimeProvider.System); // Try: tests replace the clock before this runs
         services.AddSingleton(embedded is null ? new EmbeddedPostgresLifetime(null) : new EmbeddedPostgresLifetime(embedded));
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedPostgresLifetime>());
-        services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson")));
+        services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson", autoPrepare: true)));
         services.AddSingleton(new WorkerDataSource(DatabaseStartup.DataSource(connections.Worker, "likeperson-worker")));
         services.AddSingleton<Db>();
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));

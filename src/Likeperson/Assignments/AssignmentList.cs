@@ -33,15 +33,32 @@ public static class AssignmentList
     private static async Task<AssignmentPage> PageAsync(Session s, string? status, Guid? peerMentorId, Guid? chapterId, int take, Cursor? after)
     {
         var caller = s.Person;
-        var sql = new StringBuilder("SELECT a.created_at, a.id, assignment_json(a)::text AS json FROM assignments a WHERE a.organization_id = @org");
+        var filters = new StringBuilder();
+        if (status is not null) filters.Append(" AND a.status = @status");
+        if (peerMentorId is not null) filters.Append(" AND a.peer_mentor_id = @peerMentorId");
+        if (chapterId is not null) filters.Append(" AND a.chapter_id = @chapterId");
+        if (after is not null) filters.Append(" AND (a.created_at < @c OR (a.created_at = @c AND a.id > @i))");
+        const string order = " ORDER BY a.created_at DESC, a.id LIMIT @fetch";
+        const string columns = "SELECT a.created_at, a.id, assignment_json(a)::text AS json FROM assignments a WHERE a.organization_id = @org";
         // The caller's scope spelled out (RLS enforces the same) so the planner can use the mentor and chapter indexes.
-        if (!caller.OrgAdmin)
-            sql.Append(caller.IsCoordinator ? " AND (a.chapter_id = ANY(@coordinated) OR a.peer_mentor_id = @me)" : " AND a.peer_mentor_id = @me");
-        if (status is not null) sql.Append(" AND a.status = @status");
-        if (peerMentorId is not null) sql.Append(" AND a.peer_mentor_id = @peerMentorId");
-        if (chapterId is not null) sql.Append(" AND a.chapter_id = @chapterId");
-        if (after is not null) sql.Append(" AND (a.created_at < @c OR (a.created_at = @c AND a.id > @i))");
-        sql.Append(" ORDER BY a.created_at DESC, a.id LIMIT @fetch");
+        string sql;
+        if (caller.OrgAdmin || (chapterId is null && peerMentorId is null && !caller.IsCoordinator))
+            sql = columns + (caller.OrgAdmin ? "" : " AND a.peer_mentor_id = @me") + filters + order;
+        else if (chapterId is not null || peerMentorId is not null)
+            sql = columns + " AND (a.chapter_id = ANY(@coordinated) OR a.peer_mentor_id = @me)" + filters + order;
+        else
+            // A coordinator's board: each coordinated chapter newest first (assignments_chapter_newest or _board with a
+            // status), at most a page from each, merged with their own assignments as a mentor; never the organisation's index.
+            sql = $"""
+                {columns} AND a.id IN (
+                  SELECT u.id FROM (
+                    SELECT x.created_at, x.id FROM unnest(@coordinated::uuid[]) AS ch(id)
+                    CROSS JOIN LATERAL (SELECT a.created_at, a.id FROM assignments a
+                                        WHERE a.organization_id = @org AND a.chapter_id = ch.id{filters}{order}) x
+                    UNION
+                    (SELECT a.created_at, a.id FROM assignments a WHERE a.organization_id = @org AND a.peer_mentor_id = @me{filters}{order})
+                  ) u ORDER BY u.created_at DESC, u.id LIMIT @fetch){order}
+                """;
 
         var rows = (await s.Connection.QueryAsync<Row>($"""
             SELECT sp.stream_position, p.created_at, p.id, p.json

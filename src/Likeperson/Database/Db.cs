@@ -1,4 +1,5 @@
 using System.Data;
+using Dapper;
 using Npgsql;
 
 namespace Likeperson.Database;
@@ -39,6 +40,24 @@ public sealed class Db(AppDataSource app, WorkerDataSource worker) : IAsyncDispo
         var result = await work(new Session(conn, caller));
         await tx.CommitAsync(ct);
         return result;
+    }
+
+    /// <summary>
+    /// One round trip, one transaction: the caller's identity and <paramref name="sql"/> (one or more statements) go to
+    /// PostgreSQL as one batch, which it runs as one implicit transaction (committed when the last statement succeeds,
+    /// all rolled back if one fails). For work that needs nothing from C# between statements, such as a transition
+    /// function, which checks the caller itself, followed by the read of its result. <paramref name="read"/> gets the
+    /// statements' results (the identity's is consumed).
+    /// </summary>
+    public async Task<T> AsPersonAtOnceAsync<T>(Guid personId, string sql, DynamicParameters parameters,
+        Func<SqlMapper.GridReader, Task<T>> read, CancellationToken ct = default)
+    {
+        await using var conn = await app.Source.OpenConnectionAsync(ct);
+        parameters.Add("app_person_id", personId.ToString());
+        await using var results = await conn.QueryMultipleAsync(new CommandDefinition(
+            $"SELECT set_config('app.person_id', @app_person_id, true);\n{sql}", parameters, cancellationToken: ct));
+        await results.ReadAsync<string>();
+        return await read(results);
     }
 
     public async Task<T> AsWorkerAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct = default,

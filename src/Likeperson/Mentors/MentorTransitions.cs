@@ -42,9 +42,9 @@ public static class MentorTransitions
             new { mentorId, body.ExpiresAt }, mentorId, user, db, clock, http, ct);
 
     /// <summary>
-    /// One transaction and one round trip: the transition function, then the mentor as it left
-    /// them (ETag = new version), so the organisation's stream counter, locked by the change event until
-    /// commit, is not held across an extra round trip.
+    /// One transaction and one round trip: the caller's identity, the transition function, then the mentor as it left
+    /// them (ETag = new version), so the organisation's stream counter, locked by the change event until commit, is not
+    /// held across an extra round trip. The function checks who the caller is (an unknown person is 404 there).
     /// </summary>
     private static async Task<IResult> RunAsync(string call, object args, Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock,
         HttpContext http, CancellationToken ct)
@@ -53,12 +53,12 @@ public static class MentorTransitions
         parameters.Add("expected", AssignmentPatch.ExpectedVersion(http.Request));
         parameters.Add("now", clock.GetUtcNow());
         parameters.Add("mentorId", mentorId);
-        var mentor = await db.AsPersonAsync(user.PersonId(), async s =>
-        {
-            await using var results = await s.Connection.QueryMultipleAsync($"SELECT version FROM {call};\n{MentorsApi.LoadSql}", parameters);
-            await results.ReadAsync();
-            return MentorsApi.ToResponse(await results.ReadSingleOrDefaultAsync<MentorsApi.MentorRow>(), clock);
-        }, ct);
+        var mentor = await db.AsPersonAtOnceAsync(user.PersonId(), $"SELECT version FROM {call};\n{MentorsApi.LoadSql}", parameters,
+            async results =>
+            {
+                await results.ReadAsync<int>();
+                return MentorsApi.ToResponse(await results.ReadSingleOrDefaultAsync<MentorsApi.MentorRow>(), clock);
+            }, ct);
         http.Response.Headers.ETag = $"\"{mentor.Version}\"";
         return TypedResults.Ok(mentor);
     }

@@ -44,21 +44,38 @@ public static class PauseRoster
         return TypedResults.Ok(new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next));
     }
 
-    /// <summary>One statement per page: the mentors, their live pause, chapters, overdue and open assignments.</summary>
+    /// <summary>
+    /// One statement per page: the mentors, their live pause, chapters, overdue and open assignments. Two ways to find the
+    /// page's live pauses, both stopping early: an org admin's whole roster walks pause_records_live_roster (organisation,
+    /// newest first) and stops at the page size; any narrower scope (a coordinator's chapters, a chapter filter, a mentor
+    /// themself) starts from its mentors (chapter_memberships by chapter) and looks up each one's live pause
+    /// (pause_records_one_live_per_mentor), so its cost follows the chapter's size, not the organisation's.
+    /// </summary>
     private static async Task<List<RosterRow>> PageAsync(Session s, Guid? chapterId, int take, Cursor? after, DateTimeOffset now)
     {
         var caller = s.Person;
+        // The caller's scope spelled out (RLS enforces the same): the whole organisation, the mentors of the chapters
+        // they coordinate, or themself.
+        string? scope = chapterId is not null
+            ? "SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = @chapterId"
+            : caller.OrgAdmin ? null
+            : caller.IsCoordinator
+                ? "SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = ANY(@coordinated) UNION SELECT @me"
+                : "SELECT @me AS person_id";
         var where = new StringBuilder();
-        // The caller's scope spelled out (RLS enforces the same): the whole organisation, the mentors
-        // of the chapters they coordinate, or themself.
-        if (!caller.OrgAdmin)
+        if (chapterId is not null && !caller.OrgAdmin)
             where.Append(caller.IsCoordinator
                 ? " AND (pr.mentor_id = @me OR pr.mentor_id IN (SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = ANY(@coordinated)))"
                 : " AND pr.mentor_id = @me");
-        if (chapterId is not null)
-            where.Append(" AND pr.mentor_id IN (SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = @chapterId)");
         if (after is not null)
             where.Append(" AND (pr.paused_at < @p OR (pr.paused_at = @p AND pr.mentor_id > @m))");
+        // LIMIT 1 (a mentor has at most one live pause) keeps the lookup a nested loop over the scope's mentors.
+        var livePauses = scope is null
+            ? "pause_records pr"
+            : $"""
+              ({scope}) scope
+              CROSS JOIN LATERAL (SELECT * FROM pause_records l WHERE l.mentor_id = scope.person_id AND l.status IN ('paused', 'expired_cert') LIMIT 1) pr
+              """;
         return (await s.Connection.QueryAsync<RosterRow>($"""
             SELECT pr.mentor_id, pe.display_name,
                    coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
@@ -70,7 +87,7 @@ public static class PauseRoster
             FROM (SELECT (@now AT TIME ZONE o.timezone)::date AS d FROM organizations o WHERE o.id = @org) today
             CROSS JOIN LATERAL (
               SELECT pr.*, m.status AS mentor_status, m.certification_expires_at
-              FROM pause_records pr JOIN peer_mentors m ON m.id = pr.mentor_id
+              FROM {livePauses} JOIN peer_mentors m ON m.id = pr.mentor_id
               WHERE pr.organization_id = @org AND pr.status IN ('paused', 'expired_cert')
                 AND m.status IN ('paused', 'pending_reactivation'){where}
               ORDER BY pr.paused_at DESC, pr.mentor_id

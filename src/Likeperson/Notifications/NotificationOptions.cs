@@ -47,7 +47,10 @@ public sealed class NotificationOptions
     public bool SenderEnabled { get; set; } = true;
     /// <summary>Safety-net polling; LISTEN/NOTIFY wakes the loops at once in the normal case.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-    public int DispatchBatchSize { get; set; } = 50;
+    /// <summary>Outbox rows one dispatcher transaction claims and dispatches together.</summary>
+    public int DispatchBatchSize { get; set; } = 200;
+    /// <summary>Dispatcher loops per instance; a loop that claims a full batch wakes another, so a backlog is worked on in parallel.</summary>
+    public int DispatchConcurrency { get; set; } = 2;
     /// <summary>Failed dispatches of one outbox row before it is set aside (processed, with last_error).</summary>
     public int MaxDispatchAttempts { get; set; } = 10;
 

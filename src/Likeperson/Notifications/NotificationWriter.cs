@@ -13,11 +13,11 @@ public sealed record NotificationDraft(
     public Guid Id { get; } = Guid.CreateVersion7();
 }
 
-public sealed record CreatedNotification(Guid Id, Guid? RecipientId, NotificationChannel Channel, NotificationStatus Status);
+public sealed record CreatedNotification(Guid Id, Guid? RecipientId, NotificationChannel Channel, NotificationStatus Status, Guid OrganizationId);
 
 /// <summary>
 /// The one way notification rows come to exist (the outbox dispatcher and the pause-digest job
-/// both use it): SQL notification_create per row (idempotent on the key), then
+/// both use it): SQL notification_create_many (idempotent on the key), then
 /// notification_publish for the in-app rows, as the last step of the caller's transaction.
 /// </summary>
 public sealed class NotificationWriter(PushOptions push)
@@ -31,45 +31,49 @@ public sealed class NotificationWriter(PushOptions push)
         if (choice is ChannelChoice.Push or ChannelChoice.Both && push.Enabled) yield return NotificationChannel.Push;
     }
 
-    /// <summary>Creates the rows whose keys are new; rows that already exist (a retried dispatch) are skipped, not duplicated.</summary>
+    /// <summary>
+    /// Creates the rows whose keys are new, all in one statement; rows that already exist (a retried
+    /// dispatch) are skipped, not duplicated. Returns the new ones in the order given.
+    /// </summary>
     public static async Task<IReadOnlyList<CreatedNotification>> CreateAsync(NpgsqlConnection conn, IReadOnlyList<NotificationDraft> drafts,
         CancellationToken ct = default)
     {
         if (drafts.Count == 0) return [];
-        await using var batch = new NpgsqlBatch(conn);
-        foreach (var d in drafts)
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "SELECT notification_create($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
-            {
-                Parameters =
-                {
-                    new() { Value = d.Id }, new() { Value = d.OrganizationId }, new() { Value = (object?)d.RecipientId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
-                    new() { Value = SnakeCase.Of(d.Type) }, new() { Value = SnakeCase.Of(d.Channel) }, new() { Value = SnakeCase.Of(d.Status) },
-                    new() { Value = d.Title }, new() { Value = d.Body }, new() { Value = d.Data.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb },
-                    new() { Value = (object?)d.MentorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
-                    new() { Value = (object?)d.PauseId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
-                    new() { Value = (object?)d.AssignmentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
-                    new() { Value = (object?)d.OutboxId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
-                    new() { Value = d.IdempotencyKey }, new() { Value = (object?)d.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                },
-            });
-        var created = new List<CreatedNotification>();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        foreach (var d in drafts)
+        T[] Column<T>(Func<NotificationDraft, T> pick) => drafts.Select(pick).ToArray();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT notification_create_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", conn)
         {
-            await reader.ReadAsync(ct);
-            if (!await reader.IsDBNullAsync(0, ct))
-                created.Add(new(d.Id, d.RecipientId, d.Channel, d.Channel == NotificationChannel.InApp && d.Status == NotificationStatus.Pending
-                    ? NotificationStatus.Sent : d.Status));
-            await reader.NextResultAsync(ct);
-        }
-        return created;
+            Parameters =
+            {
+                new() { Value = Column(d => d.Id) }, new() { Value = Column(d => d.OrganizationId) },
+                new() { Value = Column(d => d.RecipientId), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid },
+                new() { Value = Column(d => SnakeCase.Of(d.Type)) }, new() { Value = Column(d => SnakeCase.Of(d.Channel)) },
+                new() { Value = Column(d => SnakeCase.Of(d.Status)) }, new() { Value = Column(d => d.Title) }, new() { Value = Column(d => d.Body) },
+                new() { Value = Column(d => d.Data.ToJsonString()), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = Column(d => d.MentorId), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid },
+                new() { Value = Column(d => d.PauseId), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid },
+                new() { Value = Column(d => d.AssignmentId), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid },
+                new() { Value = Column(d => d.OutboxId), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                new() { Value = Column(d => d.IdempotencyKey) },
+                new() { Value = Column(d => d.Error), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            },
+        };
+        var fresh = new HashSet<Guid>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                fresh.Add(reader.GetGuid(0));
+        return drafts.Where(d => fresh.Contains(d.Id)).Select(d => new CreatedNotification(d.Id, d.RecipientId, d.Channel,
+            d.Channel == NotificationChannel.InApp && d.Status == NotificationStatus.Pending ? NotificationStatus.Sent : d.Status,
+            d.OrganizationId)).ToList();
     }
 
     /// <summary>Publishes notification.created for the in-app rows among them. Takes the stream lock: call it last.</summary>
     public static async Task PublishAsync(NpgsqlConnection conn, IEnumerable<CreatedNotification> created, CancellationToken ct = default)
     {
-        var ids = created.Where(c => c.Channel == NotificationChannel.InApp && c.Status != NotificationStatus.Held).Select(c => c.Id).ToArray();
+        // Organisation by organisation in one order: concurrent dispatchers take the stream counters
+        // in the same order, so they wait for each other but never deadlock.
+        var ids = created.Where(c => c.Channel == NotificationChannel.InApp && c.Status != NotificationStatus.Held)
+            .OrderBy(c => c.OrganizationId).Select(c => c.Id).ToArray();
         if (ids.Length == 0) return;
         await using var cmd = new NpgsqlCommand("SELECT notification_publish($1)", conn) { Parameters = { new() { Value = ids } } };
         await cmd.ExecuteScalarAsync(ct);

@@ -1,4 +1,4 @@
-using Dapper;
+using System.Runtime.ExceptionServices;
 using Npgsql;
 
 namespace Likeperson.Notifications;
@@ -14,39 +14,61 @@ public sealed class OutboxRow
     public DateTime CreatedAt { get; init; }
 }
 
+/// <summary>What a batch made: the new notifications, the rows that were dispatched, and those that could not be.</summary>
+public sealed record DispatchedBatch(IReadOnlyList<CreatedNotification> Created, IReadOnlyList<OutboxRow> Done,
+    IReadOnlyList<(OutboxRow Row, Exception Error)> Failed);
+
 /// <summary>
-/// Turns one outbox row into notification rows: resolves the recipients now (not when the
-/// transition happened), applies each recipient's preferences and writes one row per recipient
-/// and channel, keyed by outbox row + recipient + channel + type so a retry never duplicates.
+/// Turns outbox rows into notification rows: resolves the recipients now (not when the transition
+/// happened), applies each recipient's preferences and writes one row per recipient and channel,
+/// keyed by outbox row + recipient + channel + type so a retry never duplicates. A whole batch
+/// costs two round trips (context, then one insert); a row that cannot be drafted (bad payload,
+/// organisation gone) is reported as failed without holding up the others.
 /// </summary>
 public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDispatch> log)
 {
-    private const string ContextSql = """
-        SELECT o.push_includes_reason, (@occurred AT TIME ZONE o.timezone)::date AS local_date,
-               (SELECT display_name FROM people WHERE id = @mentor) AS mentor_name,
-               (SELECT floor(extract(epoch FROM coalesce(pr.ended_at, @occurred) - pr.paused_at) / 86400)::int
-                FROM pause_records pr WHERE pr.id = @pause) AS pause_days
-        FROM organizations o WHERE o.id = @org;
-        SELECT a.person_id, a.via, coalesce(np.enabled, true) AS enabled, coalesce(np.channels, 'both') AS channels,
-               coalesce(np.mode, 'immediate') AS mode
-        FROM notification_audience(@org, @mentor, @chapter) a
-        LEFT JOIN notification_preferences np ON np.person_id = a.person_id AND np.type = @audienceType
-        WHERE @audienceType::text IS NOT NULL
-        UNION ALL
-        SELECT p.id, 'mentor', coalesce(np.enabled, true), coalesce(np.channels, 'both'), coalesce(np.mode, 'immediate')
-        FROM people p LEFT JOIN notification_preferences np ON np.person_id = p.id AND np.type = @mentorType
-        WHERE @mentorType::text IS NOT NULL AND p.id = @mentor AND p.organization_id = @org;
-        """;
-
-    /// <summary>Writes the row's notifications (not its processed mark) and returns those that are new.</summary>
+    /// <summary>One row (the dispatcher's fallback when a batch fails): writes its notifications, not its processed mark.</summary>
     public async Task<IReadOnlyList<CreatedNotification>> DispatchAsync(NpgsqlConnection conn, OutboxRow row, CancellationToken ct = default)
     {
-        var p = OutboxPayload.Parse(row.Payload);
-        var plan = DispatchPlan.For(row.Kind, p);
-        var occurred = p.OccurredAt ?? new DateTimeOffset(row.CreatedAt, TimeSpan.Zero);
-        var (org, recipients) = await ReadContextAsync(conn, row, p, plan, occurred, ct);
+        var batch = await DispatchManyAsync(conn, [row], ct);
+        if (batch.Failed.Count > 0) ExceptionDispatchInfo.Throw(batch.Failed[0].Error);
+        return batch.Created;
+    }
+
+    /// <summary>Writes the notifications of many rows (not their processed marks). Database errors are thrown: the caller retries row by row.</summary>
+    public async Task<DispatchedBatch> DispatchManyAsync(NpgsqlConnection conn, IReadOnlyList<OutboxRow> rows, CancellationToken ct = default)
+    {
+        var failed = new List<(OutboxRow, Exception)>();
+        var planned = new List<PlannedRow>();
+        foreach (var row in rows)
+        {
+            try { planned.Add(PlannedRow.Of(row)); }
+            catch (Exception e) when (e is not OperationCanceledException) { failed.Add((row, e)); } // no I/O here: the row's own fault
+        }
+        if (planned.Count == 0) return new([], [], failed);
+        var (contexts, recipients) = await DispatchContext.ReadAsync(conn, planned, ct);
+        var drafts = new List<NotificationDraft>();
+        var done = new List<PlannedRow>();
+        foreach (var p in planned)
+        {
+            try
+            {
+                drafts.AddRange(Draft(p, contexts.GetValueOrDefault(p.Row.Id), recipients[p.Row.Id].ToList()));
+                done.Add(p);
+            }
+            catch (Exception e) when (e is not OperationCanceledException) { failed.Add((p.Row, e)); }
+        }
+        var created = await NotificationWriter.CreateAsync(conn, drafts, ct);
+        foreach (var p in done) WarnAboutAudience(p, recipients[p.Row.Id].ToList());
+        return new(created, done.Select(p => p.Row).ToList(), failed);
+    }
+
+    private List<NotificationDraft> Draft(PlannedRow planned, ContextRow? org, List<RecipientRow> recipients)
+    {
+        var (row, p, plan) = (planned.Row, planned.Payload, planned.Plan);
+        if (org is null) throw new InvalidOperationException($"Organisation {row.OrganizationId} no longer exists.");
         var facts = new DispatchFacts(p.MentorDisplayName ?? org.MentorName ?? "A peer mentor", org.LocalDate, org.PushIncludesReason,
-            p.PriorPauseDays ?? org.PauseDays, occurred.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"));
+            p.PriorPauseDays ?? org.PauseDays, planned.Occurred.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"));
 
         var drafts = new List<NotificationDraft>();
         foreach (var r in recipients)
@@ -64,58 +86,42 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
                     push ? content.PushData : content.Data, Key(row.Id, r.PersonId, channel, type), p.MentorId, p.PauseId, p.AssignmentId, row.Id));
             }
         }
-        if (plan.AudienceType is { } audienceType)
+        if (plan.AudienceType is { } audienceType && !recipients.Any(r => r.Via != "mentor"))
+            drafts.Add(Undeliverable(planned, audienceType, facts, NoAudience));
+        if (plan.MentorType is { } mentorType && plan.AudienceType is null && recipients.Count == 0)
+            drafts.Add(Undeliverable(planned, mentorType, facts, NoMentor));
+        return drafts;
+    }
+
+    private const string NoAudience = "No coordinator or org admin to notify.";
+    private const string NoMentor = "The mentor no longer exists.";
+
+    /// <summary>Logged once the row's notifications are written: the org-admin fallback, and nobody to tell at all.</summary>
+    private void WarnAboutAudience(PlannedRow planned, List<RecipientRow> recipients)
+    {
+        var (row, p, plan) = (planned.Row, planned.Payload, planned.Plan);
+        string? undeliverable = null;
+        if (plan.AudienceType is not null)
         {
             if (recipients.Any(r => r.Via == "org_admin"))
                 log.LogWarning("No coordinator for mentor {MentorId} ({Kind}); notifying the org admins of organisation {OrganizationId} instead",
                     p.MentorId, p.Transition ?? row.Kind, row.OrganizationId);
-            if (!recipients.Any(r => r.Via != "mentor"))
-                drafts.Add(Undeliverable(row, p, plan, audienceType, facts, "No coordinator or org admin to notify."));
+            if (!recipients.Any(r => r.Via != "mentor")) undeliverable = NoAudience;
         }
-        if (plan.MentorType is { } mentorType && plan.AudienceType is null && recipients.Count == 0)
-            drafts.Add(Undeliverable(row, p, plan, mentorType, facts, "The mentor no longer exists."));
-        return await NotificationWriter.CreateAsync(conn, drafts, ct);
+        else if (plan.MentorType is not null && recipients.Count == 0) undeliverable = NoMentor;
+        if (undeliverable is not null)
+            log.LogWarning("Notification undeliverable: mentor {MentorId}, transition {Transition}, error {Error}",
+                p.MentorId, p.Transition ?? row.Kind, undeliverable);
     }
 
-    private static async Task<(ContextRow, List<RecipientRow>)> ReadContextAsync(NpgsqlConnection conn, OutboxRow row, OutboxPayload p,
-        DispatchPlan plan, DateTimeOffset occurred, CancellationToken ct)
+    private static NotificationDraft Undeliverable(PlannedRow planned, NotificationType type, DispatchFacts facts, string why)
     {
-        await using var multi = await conn.QueryMultipleAsync(new CommandDefinition(ContextSql, new
-        {
-            org = row.OrganizationId, mentor = p.MentorId, pause = p.PauseId, chapter = plan.AudienceChapter, occurred = occurred.UtcDateTime,
-            audienceType = plan.AudienceType is { } at ? SnakeCase.Of(at) : null, mentorType = plan.MentorType is { } mt ? SnakeCase.Of(mt) : null,
-        }, cancellationToken: ct));
-        var org = await multi.ReadSingleOrDefaultAsync<ContextRow>()
-                  ?? throw new InvalidOperationException($"Organisation {row.OrganizationId} no longer exists.");
-        return (org, (await multi.ReadAsync<RecipientRow>()).ToList());
-    }
-
-    private NotificationDraft Undeliverable(OutboxRow row, OutboxPayload p, DispatchPlan plan, NotificationType type, DispatchFacts facts, string why)
-    {
-        log.LogWarning("Notification undeliverable: mentor {MentorId}, transition {Transition}, error {Error}",
-            p.MentorId, p.Transition ?? row.Kind, why);
-        var content = NotificationContent.Compose(plan.Occasion, type, p, facts);
+        var (row, p) = (planned.Row, planned.Payload);
+        var content = NotificationContent.Compose(planned.Plan.Occasion, type, p, facts);
         return new(row.OrganizationId, null, type, NotificationChannel.InApp, NotificationStatus.Undeliverable, content.Title, content.Body,
             content.Data, Key(row.Id, null, NotificationChannel.InApp, type), p.MentorId, p.PauseId, p.AssignmentId, row.Id, why);
     }
 
     public static string Key(long outboxId, Guid? recipient, NotificationChannel channel, NotificationType type) =>
         $"outbox:{outboxId}:{recipient?.ToString() ?? "none"}:{SnakeCase.Of(channel)}:{SnakeCase.Of(type)}";
-
-    private sealed class ContextRow
-    {
-        public bool PushIncludesReason { get; init; }
-        public DateOnly LocalDate { get; init; }
-        public string? MentorName { get; init; }
-        public int? PauseDays { get; init; }
-    }
-
-    private sealed class RecipientRow
-    {
-        public Guid PersonId { get; init; }
-        public string Via { get; init; } = "";
-        public bool Enabled { get; init; }
-        public string Channels { get; init; } = "both";
-        public string Mode { get; init; } = "immediate";
-    }
 }

@@ -5,18 +5,24 @@ using Npgsql;
 namespace Likeperson.Notifications;
 
 /// <summary>
-/// Claims outbox rows (FOR UPDATE SKIP LOCKED, so any number of instances share the work), turns
-/// each into notifications and marks it processed, all in one transaction: a crash before commit
-/// leaves the row to be claimed again, and the idempotency keys make a partial earlier attempt
-/// harmless. Woken at once by NOTIFY likeperson_outbox, polling as a safety net. A failed row is
-/// retried with backoff and logged; it never touches the transition that wrote it.
+/// Claims outbox rows in batches (FOR UPDATE SKIP LOCKED, so any number of loops and instances
+/// share the work), turns the whole batch into notifications and marks it processed, all in one
+/// transaction: a crash before commit leaves the rows to be claimed again, and the idempotency keys
+/// make a partial earlier attempt harmless. A batch that fails in the database is rolled back to
+/// its savepoint and dispatched row by row, each row under its own savepoint, so one poison row
+/// never blocks the rest. Woken at once by NOTIFY likeperson_outbox, polling as a safety net; a
+/// loop that finds a full batch wakes another, so a backlog is worked on by
+/// Notifications:DispatchConcurrency loops at once. A failed row is retried with backoff and
+/// logged; it never touches the transition that wrote it.
 /// </summary>
 public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, NotificationWakeups wakeups, NotificationOptions options,
     ILogger<OutboxDispatcher> log) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken ct) => !options.DispatcherEnabled ? Task.CompletedTask
+        : Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.DispatchConcurrency)).Select(_ => Task.Run(() => LoopAsync(ct), CancellationToken.None)));
+
+    private async Task LoopAsync(CancellationToken ct)
     {
-        if (!options.DispatcherEnabled) return;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -42,26 +48,48 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
             WHERE processed_at IS NULL AND available_at <= now()
             ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED
             """, new { limit = options.DispatchBatchSize }, cancellationToken: ct))).ToList();
-        var created = new List<CreatedNotification>();
-        foreach (var row in rows)
-        {
-            await conn.ExecuteAsync("SAVEPOINT dispatch");
-            try
-            {
-                var made = await dispatch.DispatchAsync(conn, row, ct);
-                await conn.ExecuteAsync("UPDATE outbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = @Id", row);
-                await conn.ExecuteAsync("RELEASE SAVEPOINT dispatch");
-                created.AddRange(made);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                await conn.ExecuteAsync("ROLLBACK TO SAVEPOINT dispatch");
-                await RecordFailureAsync(conn, row, e);
-            }
-        }
-        await NotificationWriter.PublishAsync(conn, created, ct); // last: it takes the stream counter lock
+        if (rows.Count == 0) return 0;
+        if (rows.Count == options.DispatchBatchSize) wakeups.Outbox.Signal(); // more is due: another loop takes the next batch meanwhile
+        var created = await DispatchAsync(conn, rows, ct);
+        await NotificationWriter.PublishAsync(conn, created, ct); // last: it takes the stream counter locks
         return rows.Count;
     }, ct);
+
+    private async Task<IReadOnlyList<CreatedNotification>> DispatchAsync(NpgsqlConnection conn, List<OutboxRow> rows, CancellationToken ct)
+    {
+        DispatchedBatch batch;
+        await conn.ExecuteAsync("SAVEPOINT dispatch_batch");
+        try
+        {
+            batch = await dispatch.DispatchManyAsync(conn, rows, ct);
+            await conn.ExecuteAsync(new CommandDefinition(
+                "UPDATE outbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY(@ids)",
+                new { ids = batch.Done.Select(r => r.Id).ToArray() }, cancellationToken: ct));
+            await conn.ExecuteAsync("RELEASE SAVEPOINT dispatch_batch");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && rows.Count > 1)
+        {
+            await conn.ExecuteAsync("ROLLBACK TO SAVEPOINT dispatch_batch");
+            log.LogInformation(e, "A dispatch batch of {Count} outbox rows failed; dispatching them one by one", rows.Count);
+            return await OneByOneAsync(conn, rows, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            await conn.ExecuteAsync("ROLLBACK TO SAVEPOINT dispatch_batch");
+            batch = new([], [], [(rows[0], e)]);
+        }
+        foreach (var (row, e) in batch.Failed) await RecordFailureAsync(conn, row, e);
+        return batch.Created;
+    }
+
+    /// <summary>The fallback: each row under its own savepoint, so the one that fails is retried later alone.</summary>
+    private async Task<IReadOnlyList<CreatedNotification>> OneByOneAsync(NpgsqlConnection conn, List<OutboxRow> rows, CancellationToken ct)
+    {
+        var created = new List<CreatedNotification>();
+        foreach (var row in rows)
+            created.AddRange(await DispatchAsync(conn, [row], ct));
+        return created;
+    }
 
     private async Task RecordFailureAsync(NpgsqlConnection conn, OutboxRow row, Exception e)
     {

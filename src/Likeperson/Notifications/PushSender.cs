@@ -74,8 +74,8 @@ public sealed class PushSender(Db db, FcmClient fcm, NotificationWakeups wakeups
         (await conn.QueryAsync<PushRow>(new CommandDefinition("""
             UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = now() + @lease
             FROM (SELECT id FROM notifications
-                  WHERE channel = 'push' AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-                  ORDER BY next_attempt_at NULLS FIRST, id LIMIT @limit FOR UPDATE SKIP LOCKED) due
+                  WHERE channel = 'push' AND status = 'pending' AND coalesce(next_attempt_at, '-infinity') <= now()
+                  ORDER BY coalesce(next_attempt_at, '-infinity'), id LIMIT @limit FOR UPDATE SKIP LOCKED) due -- index notifications_push_queue
             WHERE n.id = due.id
             RETURNING n.id, n.recipient_id, n.type, n.title, n.body, n.data::text AS data, n.attempts, n.mentor_id,
                       (SELECT o.payload->>'transition' FROM outbox o WHERE o.id = n.outbox_id) AS transition,

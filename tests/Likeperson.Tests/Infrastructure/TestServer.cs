@@ -35,6 +35,9 @@ public class TestServer : IAsyncLifetime
     /// <summary>Extra configuration for a fixture that needs it (e.g. FCM settings).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The host environment (Development turns on the demo sign-in and token minting).</summary>
+    protected virtual string Environment => "Testing";
+
     /// <summary>Hook for fixtures that replace services (e.g. the clock).</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
@@ -60,7 +63,7 @@ public class TestServer : IAsyncLifetime
         };
         foreach (var (k, v) in Settings) settings[k] = v;
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        var app = await LikepersonApp.BuildAsync(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        var app = await LikepersonApp.BuildAsync(["--urls", "http://127.0.0.1:0", "--environment", Environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             ConfigureServices(builder.Services);

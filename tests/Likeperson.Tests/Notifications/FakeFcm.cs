@@ -26,7 +26,10 @@ public sealed record FcmSend(string? Authorization, string Path, JsonElement Bod
 /// The token endpoint verifies the JWT-bearer assertion against the account's public key. How a
 /// send is answered depends on the device token's prefix: `unregistered-` → 404 UNREGISTERED, `invalid-`
 /// → 400 INVALID_ARGUMENT, `down-` → 503 always, `busy-` → 503 with Retry-After: 1 on the first
-/// request, then 200; anything else → 200.
+/// request, then 200; `throttled-` → 429 with Retry-After: 2 on the first request, then 200;
+/// `throttledbare-` → 429 without Retry-After once; `broken-` → 500 once; `dated-` → 503 with an HTTP-date
+/// Retry-After 10 s ahead once; `later-` → 503 with Retry-After: 3600 always; anything else → 200.
+/// <see cref="FailEverySend"/> makes every send (whatever the token) answer that status: FCM down for good.
 /// </summary>
 public sealed class FakeFcm : IAsyncDisposable
 {
@@ -38,6 +41,8 @@ public sealed class FakeFcm : IAsyncDisposable
     private int _tokens;
 
     public ConcurrentQueue<FcmSend> Sends { get; } = new();
+    /// <summary>When set (e.g. 500 or 503), every send fails with this status: FCM permanently down. The token endpoint still works.</summary>
+    public int? FailEverySend { get; set; }
     public int TokenRequests => _tokens;
     public Uri BaseAddress { get; private set; } = null!;
     public string ServiceAccountFile { get; private set; } = "";
@@ -77,12 +82,30 @@ public sealed class FakeFcm : IAsyncDisposable
         }
         var token = send.DeviceToken;
         var count = _seen.AddOrUpdate(token, 1, (_, n) => n + 1);
-        if (token.StartsWith("unregistered-")) await ErrorAsync(http, 404, "NOT_FOUND", "UNREGISTERED");
+        if (FailEverySend is { } failure) await ErrorAsync(http, failure, failure == 500 ? "INTERNAL" : "UNAVAILABLE", null);
+        else if (token.StartsWith("unregistered-")) await ErrorAsync(http, 404, "NOT_FOUND", "UNREGISTERED");
         else if (token.StartsWith("invalid-")) await ErrorAsync(http, 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT");
         else if (token.StartsWith("down-")) await ErrorAsync(http, 503, "UNAVAILABLE", "UNAVAILABLE");
         else if (token.StartsWith("busy-") && count == 1)
         {
             http.Response.Headers.RetryAfter = "1";
+            await ErrorAsync(http, 503, "UNAVAILABLE", "UNAVAILABLE");
+        }
+        else if (token.StartsWith("throttled-") && count == 1)
+        {
+            http.Response.Headers.RetryAfter = "2";
+            await ErrorAsync(http, 429, "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED");
+        }
+        else if (token.StartsWith("throttledbare-") && count == 1) await ErrorAsync(http, 429, "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED");
+        else if (token.StartsWith("broken-") && count == 1) await ErrorAsync(http, 500, "INTERNAL", "INTERNAL");
+        else if (token.StartsWith("dated-") && count == 1)
+        {
+            http.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(10).ToString("R");
+            await ErrorAsync(http, 503, "UNAVAILABLE", "UNAVAILABLE");
+        }
+        else if (token.StartsWith("later-"))
+        {
+            http.Response.Headers.RetryAfter = "3600";
             await ErrorAsync(http, 503, "UNAVAILABLE", "UNAVAILABLE");
         }
         else await http.Response.WriteAsJsonAsync(new { name = $"projects/{ProjectId}/messages/{Guid.NewGuid():N}" });

@@ -30,3 +30,30 @@ public sealed class NotificationMigrationTests
         Assert.Equal(7, await conn.ExecuteScalarAsync<long>(OwnObjects));
     }
 }
+
+public sealed class NotificationBatchMigrationTests
+{
+    private const string BatchObjects = """
+        SELECT (SELECT count(*) FROM pg_proc WHERE proname IN ('notification_create_many', 'notification_audiences'))
+             + (SELECT count(*) FROM pg_class WHERE relname = 'notifications_push_queue')
+             - (SELECT count(*) FROM pg_class WHERE relname = 'notifications_push_due')
+             + (SELECT count(*) FROM pg_proc WHERE proname = 'notification_publish' AND prosrc NOT LIKE '%PERFORM emit_change(%')
+        """;
+
+    [Fact]
+    public async Task Migration0010_DownRestoresTheRowByRowFormsAndUpRestoresTheBatches()
+    {
+        var connectionString = await TestCluster.CreateEmptyDatabaseAsync();
+        var migrator = new Migrator(connectionString);
+        await migrator.MigrateUpAsync();
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        Assert.Equal(4, await conn.ExecuteScalarAsync<long>(BatchObjects));
+
+        await migrator.MigrateDownAsync(9);
+        Assert.Equal(-1, await conn.ExecuteScalarAsync<long>(BatchObjects));
+
+        Assert.Equal(Migrator.All.Count(m => m.Version > 9), await migrator.MigrateUpAsync());
+        Assert.Equal(4, await conn.ExecuteScalarAsync<long>(BatchObjects));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Dapper;
 using Likeperson.Notifications;
@@ -188,5 +189,128 @@ public sealed class PushDeliveryTests(PushServer server) : IClassFixture<PushSer
 
         await Eventually.TrueAsync(async () => server.Fcm.SendsTo(device).Count == 1, "the digest push");
         Assert.Equal("Pause digest", server.Fcm.SendsTo(device)[0].Message.GetProperty("notification").GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("throttled-")]     // 429 with Retry-After
+    [InlineData("throttledbare-")] // 429 without
+    [InlineData("broken-")]        // 500
+    public async Task Push_TransientFcmError_RetriedThenSent(string prefix)
+    {
+        var org = await _world.StandardOrgAsync();
+        var device = $"{prefix}{Guid.NewGuid()}";
+        await DeviceAsync(org.CoordinatorA, device);
+
+        var push = (await _outbox.SettledAsync(await PauseAsync(org))).Single(r => r.Channel == "push");
+
+        Assert.Equal(("sent", (string?)null), (push.Status, push.Error));
+        Assert.Equal(2, server.Fcm.SendsTo(device).Count);
+    }
+
+    [Fact]
+    public async Task Push_RetryAfterBeyondMaxRetryDelay_NotRetriedRowFailedWithTheWaitInTheErrorAndLogged()
+    {
+        var org = await _world.StandardOrgAsync();
+        var device = $"later-{Guid.NewGuid()}";
+        await DeviceAsync(org.CoordinatorA, device);
+
+        var push = (await _outbox.SettledAsync(await PauseAsync(org))).Single(r => r.Channel == "push");
+
+        Assert.Equal("failed", push.Status);
+        Assert.Contains("Retry-After 3600 s", push.Error);
+        Assert.Single(server.Fcm.SendsTo(device)); // documented: a wait beyond Push:Fcm:MaxRetryDelay ends the retries at once
+        Assert.Contains(server.Logs.Entries, e => e.Message.StartsWith("Push delivery failed") && e.Message.Contains("Retry-After 3600 s"));
+    }
+
+    /// <summary>
+    /// The FCM client alone, on a clock that records each wait Polly asks for (and lets it pass at once), against a fake FCM
+    /// of its own (so the server's token count stays the server's).
+    /// </summary>
+    private static FcmClient Client(FakeFcm fcm, WaitRecorder clock, int maxRetries = 2) => new(new PushOptions
+    {
+        Provider = "fcm",
+        Fcm = new FcmOptions
+        {
+            ServiceAccountFile = fcm.ServiceAccountFile, Endpoint = fcm.BaseAddress.ToString(), MaxRetries = maxRetries,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromSeconds(30),
+        },
+    }, clock);
+
+    private static PushMessage Message => new("Title", "Body", new Dictionary<string, string> { ["k"] = "v" });
+
+    [Fact]
+    public async Task FcmClient_RetryAfterInSeconds_WaitsExactlyThatLongBeforeTheRetry()
+    {
+        var clock = new WaitRecorder();
+        await using var fcm = await FakeFcm.StartAsync();
+        using var client = Client(fcm, clock);
+        var device = $"throttled-{Guid.NewGuid()}";
+
+        var result = await client.SendAsync(device, Message, default);
+
+        Assert.Equal(PushResultKind.Sent, result.Kind);
+        Assert.Equal([TimeSpan.FromSeconds(2)], clock.Waits); // Retry-After: 2, not the 50 ms backoff
+        Assert.Equal(2, fcm.SendsTo(device).Count);
+    }
+
+    [Fact]
+    public async Task FcmClient_RetryAfterAsHttpDate_WaitsUntilThatTime()
+    {
+        var clock = new WaitRecorder();
+        await using var fcm = await FakeFcm.StartAsync();
+        using var client = Client(fcm, clock);
+        var device = $"dated-{Guid.NewGuid()}";
+
+        var result = await client.SendAsync(device, Message, default);
+
+        Assert.Equal(PushResultKind.Sent, result.Kind);
+        var wait = Assert.Single(clock.Waits);
+        Assert.InRange(wait, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)); // the date is 10 s ahead, to the second
+    }
+
+    [Fact]
+    public async Task FcmClient_WithoutRetryAfter_BacksOffUpToMaxRetriesThenFails()
+    {
+        var clock = new WaitRecorder();
+        await using var fcm = await FakeFcm.StartAsync();
+        using var client = Client(fcm, clock, maxRetries: 3);
+        var device = $"down-{Guid.NewGuid()}";
+
+        var result = await client.SendAsync(device, Message, default);
+
+        Assert.Equal(PushResultKind.Failed, result.Kind);
+        Assert.Contains("after 4 attempts", result.Error);
+        Assert.Equal(4, fcm.SendsTo(device).Count);
+        Assert.Equal(3, clock.Waits.Count);
+        Assert.All(clock.Waits, w => Assert.InRange(w, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task FcmClient_RetryAfterBeyondMaxRetryDelay_GivesUpAtOnceWithoutWaiting()
+    {
+        var clock = new WaitRecorder();
+        await using var fcm = await FakeFcm.StartAsync();
+        using var client = Client(fcm, clock);
+        var device = $"later-{Guid.NewGuid()}";
+
+        var result = await client.SendAsync(device, Message, default);
+
+        Assert.Equal(PushResultKind.Failed, result.Kind);
+        Assert.Contains("Retry-After 3600 s", result.Error);
+        Assert.Empty(clock.Waits);
+        Assert.Single(fcm.SendsTo(device));
+    }
+}
+
+/// <summary>The system clock, except that every timer (Polly's retry waits) is recorded and fires at once.</summary>
+public sealed class WaitRecorder : TimeProvider
+{
+    private readonly ConcurrentQueue<TimeSpan> _waits = new();
+    public List<TimeSpan> Waits => _waits.ToList();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _waits.Enqueue(dueTime);
+        return base.CreateTimer(callback, state, TimeSpan.Zero, period);
     }
 }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+
+namespace Likeperson.Bench;
+
+/// <summary>Latency samples (milliseconds) of one measured run; thread-safe to record into.</summary>
+public sealed class Latency
+{
+    private readonly List<double> _samples = [];
+    private double[]? _sorted;
+
+    public void Record(double milliseconds)
+    {
+        lock (_samples) { _samples.Add(milliseconds); _sorted = null; }
+    }
+
+    public void Record(long startTimestamp) => Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
+
+    /// <summary>Adds every sample of another run (e.g. to report all caller kinds together).</summary>
+    public void Add(Latency other)
+    {
+        double[] theirs;
+        lock (other._samples) theirs = other._samples.ToArray();
+        lock (_samples) { _samples.AddRange(theirs); _sorted = null; }
+    }
+
+    public int Count { get { lock (_samples) return _samples.Count; } }
+
+    /// <summary>Nearest-rank percentile (p in 0..100) of the samples; NaN with none.</summary>
+    public double Percentile(double p)
+    {
+        double[] sorted;
+        lock (_samples) sorted = _sorted ??= _samples.Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
+    public double P50 => Percentile(50);
+    public double P95 => Percentile(95);
+    public double P99 => Percentile(99);
+    public double Max => Percentile(100);
+    public double Mean { get { lock (_samples) return _samples.Count == 0 ? double.NaN : _samples.Average(); } }
+}
+
+/// <summary>What a closed-loop run measured: operations done, errors, wall time and the latency of each operation.</summary>
+public sealed record LoadRun(int Clients, int Operations, int Errors, TimeSpan Elapsed, Latency Latency)
+{
+    /// <summary>CPU milliseconds per operation of this process (server and HTTP clients) and of PostgreSQL, when measured.</summary>
+    public (double ProcessMs, double PostgresMs) Cpu { get; init; } = (double.NaN, double.NaN);
+
+    public double PerSecond => Operations / Elapsed.TotalSeconds;
+}
+
+public static class Load
+{
+    /// <summary>
+    /// Closed loop: <paramref name="clients"/> workers each run <paramref name="operation"/> (client index, iteration)
+    /// back to back for <paramref name="duration"/>, after an unmeasured warm-up. An operation that throws counts as an
+    /// error (and its message is kept for the first few); it returns false for an expected refusal, also an error.
+    /// </summary>
+    public static async Task<LoadRun> ClosedLoopAsync(int clients, TimeSpan duration, Func<int, long, CancellationToken, Task<bool>> operation,
+        CancellationToken ct, TimeSpan? warmup = null, TextWriter? log = null, Func<CpuMeter>? cpu = null)
+    {
+        var latency = new Latency();
+        var measuring = false;
+        int operations = 0, errors = 0;
+        var iterations = new long[clients];
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        async Task Worker(int client)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var start = Stopwatch.GetTimestamp();
+                bool ok;
+                try { ok = await operation(client, iterations[client]++, stop.Token); }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+                catch (Exception e)
+                {
+                    ok = false;
+                    if (Volatile.Read(ref errors) < 3) log?.WriteLine($"  error (client {client}): {e.GetType().Name}: {e.Message}");
+                }
+                if (!Volatile.Read(ref measuring)) continue;
+                latency.Record(start);
+                Interlocked.Increment(ref operations);
+                if (!ok) Interlocked.Increment(ref errors);
+            }
+        }
+
+        var workers = Enumerable.Range(0, clients).Select(i => Task.Run(() => Worker(i))).ToArray();
+        await Task.Delay(warmup ?? TimeSpan.FromSeconds(1), ct);
+        var started = Stopwatch.GetTimestamp();
+        var meter = cpu?.Invoke();
+        Volatile.Write(ref measuring, true);
+        await Task.Delay(duration, ct);
+        Volatile.Write(ref measuring, false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var used = meter?.PerOperation(Volatile.Read(ref operations)) ?? (double.NaN, double.NaN);
+        stop.Cancel();
+        await Task.WhenAll(workers);
+        return new LoadRun(clients, operations, errors, elapsed, latency) { Cpu = used };
+    }
+}

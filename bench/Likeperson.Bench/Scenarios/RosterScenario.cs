@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace Likeperson.Bench.Scenarios;
+
+/// <summary>
+/// Issue 3: latency of the paused roster (GET /api/v1/roster/paused) pages in the realistic organisation, as a coordinator
+/// of one chapter and as the org admin (whole organisation, and filtered to one chapter), following the cursor through
+/// several pages. One client at a time: this is the latency a coordinator sees, not a throughput test.
+/// </summary>
+public sealed class RosterScenario : IScenario
+{
+    public string Name => "roster";
+    public string Title => "Paused roster pages (issue 3)";
+
+    private sealed record Reader(string Label, Guid Person, string Query, int MaxPages);
+
+    public async Task<ScenarioResult> RunAsync(BenchContext ctx, CancellationToken ct)
+    {
+        var (db, org) = await ctx.SharedOrgAsync();
+        var server = await ctx.StartServerAsync(db);
+        var chapter = org.Chapters[0];
+        Reader[] readers =
+        [
+            new("coordinator of one chapter, 10 per page", chapter.Coordinators[0], "limit=10", 10),
+            new("org admin, whole organisation, 50 per page", org.AdminId, "limit=50", 5),
+            new("org admin, one chapter, 10 per page", org.AdminId, $"limit=10&chapter_id={chapter.Id}", 10),
+        ];
+        var all = new Latency();
+        var rows = new List<IReadOnlyList<string>>();
+        var figures = new Dictionary<string, double>();
+        foreach (var (reader, i) in readers.Select((r, i) => (r, i)))
+        {
+            using var client = server.As(reader.Person);
+            string? cursor = null;
+            var page = 0;
+            var run = await Load.ClosedLoopAsync(1, ctx.MeasureFor(8), async (_, _, token) =>
+            {
+                if (page >= reader.MaxPages) { cursor = null; page = 0; }
+                var url = $"/api/v1/roster/paused?{reader.Query}{(cursor is null ? "" : "&cursor=" + cursor)}";
+                using var response = await client.GetAsync(url, token);
+                if (!response.IsSuccessStatusCode) return false;
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(token));
+                var next = body.RootElement.GetProperty("next_cursor");
+                cursor = next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+                page = cursor is null ? reader.MaxPages : page + 1;
+                return body.RootElement.GetProperty("items").GetArrayLength() > 0;
+            }, ct, ctx.Warmup, ctx.Log);
+            if (run.Errors > 0) throw new InvalidOperationException($"{reader.Label}: {run.Errors} of {run.Operations} pages failed");
+            all.Add(run.Latency);
+            var key = new[] { "coordinator", "admin", "admin_chapter" }[i];
+            figures[$"roster_{key}_p99_ms"] = run.Latency.P99;
+            rows.Add([reader.Label, run.Operations.ToString(), Results.N(run.Latency.P50), Results.N(run.Latency.P95),
+                Results.N(run.Latency.P99), Results.N(run.PerSecond)]);
+            ctx.Log.WriteLine($"  {reader.Label}: p50 {Results.N(run.Latency.P50)} ms, p99 {Results.N(run.Latency.P99)} ms ({run.Operations} pages)");
+        }
+        figures["roster_p50_ms"] = all.P50;
+        figures["roster_p99_ms"] = all.P99;
+        var spec = org.Spec;
+        var markdown = $"""
+            {spec.Mentors:N0} mentors in {spec.Chapters} chapters, {spec.Paused:N0} paused, {spec.Assignments:N0} assignments.
+            One client walks the pages with the cursor (restarting after the last page it reads), over HTTP to the real server.
+            Goal: p99 under 10 ms. All pages: p50 **{Results.N(all.P50)} ms**, p99 **{Results.N(all.P99)} ms**.
+
+            {Results.Table(["caller", "pages", "p50 ms", "p95 ms", "p99 ms", "pages/s"], rows)}
+            {ctx.RunNote()}
+            """;
+        return new ScenarioResult(figures, markdown);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Likeperson.Bench.Scenarios;
+
+/// <summary>Every scenario, in the order a full run takes them. Add yours on its own line.</summary>
+public static class ScenarioRegistry
+{
+    public static readonly IScenario[] All =
+    [
+        new TransitionsScenario(),
+        new RosterScenario(),
+        new AssignmentsScenario(),
+        new PushScenario(),
+        new JobsScenario(),
+    ];
+}

@@ -1,0 +1,83 @@
+using Dapper;
+using Npgsql;
+
+namespace Likeperson.Notifications;
+
+/// <summary>An outbox row with its payload read and its plan decided (what it needs from the database to be drafted).</summary>
+public sealed record PlannedRow(OutboxRow Row, OutboxPayload Payload, DispatchPlan Plan, DateTimeOffset Occurred)
+{
+    /// <summary>Throws (JsonException) for a payload or kind that cannot be dispatched.</summary>
+    public static PlannedRow Of(OutboxRow row)
+    {
+        var p = OutboxPayload.Parse(row.Payload);
+        return new(row, p, DispatchPlan.For(row.Kind, p), p.OccurredAt ?? new DateTimeOffset(row.CreatedAt, TimeSpan.Zero));
+    }
+}
+
+/// <summary>The facts about the organisation, mentor and pause of one outbox row, as of dispatch time.</summary>
+public sealed class ContextRow
+{
+    public long OutboxId { get; init; }
+    public bool PushIncludesReason { get; init; }
+    public DateOnly LocalDate { get; init; }
+    public string? MentorName { get; init; }
+    public int? PauseDays { get; init; }
+}
+
+/// <summary>One person to tell about one outbox row, with their preference for its type.</summary>
+public sealed class RecipientRow
+{
+    public long OutboxId { get; init; }
+    public Guid PersonId { get; init; }
+    public string Via { get; init; } = "";
+    public bool Enabled { get; init; }
+    public string Channels { get; init; } = "both";
+    public string Mode { get; init; } = "immediate";
+}
+
+/// <summary>
+/// Reads, for a whole claimed batch in one round trip, each row's context and its recipients
+/// resolved now (notification_audiences: the coordinators, else the org admins; and the mentor when
+/// the plan tells them), with each recipient's preference for the type they would get.
+/// </summary>
+public static class DispatchContext
+{
+    private const string Sql = """
+        SELECT r.id AS outbox_id, o.push_includes_reason, (r.occurred AT TIME ZONE o.timezone)::date AS local_date,
+               (SELECT display_name FROM people WHERE id = r.mentor) AS mentor_name,
+               (SELECT floor(extract(epoch FROM coalesce(pr.ended_at, r.occurred) - pr.paused_at) / 86400)::int
+                FROM pause_records pr WHERE pr.id = r.pause) AS pause_days
+        FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @pauses::uuid[], @occurred::timestamptz[]) AS r(id, org, mentor, pause, occurred)
+        JOIN organizations o ON o.id = r.org;
+        SELECT a.key AS outbox_id, a.person_id, a.via, coalesce(np.enabled, true) AS enabled,
+               coalesce(np.channels, 'both') AS channels, coalesce(np.mode, 'immediate') AS mode
+        FROM notification_audiences(@audienceIds::bigint[], @audienceOrgs::uuid[], @audienceMentors::uuid[], @audienceChapters::uuid[]) a
+        JOIN unnest(@ids::bigint[], @audienceTypes::text[]) AS r(id, type) ON r.id = a.key
+        LEFT JOIN notification_preferences np ON np.person_id = a.person_id AND np.type = r.type
+        UNION ALL
+        SELECT r.id, p.id, 'mentor', coalesce(np.enabled, true), coalesce(np.channels, 'both'), coalesce(np.mode, 'immediate')
+        FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @mentorTypes::text[]) AS r(id, org, mentor, type)
+        JOIN people p ON p.id = r.mentor AND p.organization_id = r.org
+        LEFT JOIN notification_preferences np ON np.person_id = p.id AND np.type = r.type
+        WHERE r.type IS NOT NULL;
+        """;
+
+    public static async Task<(Dictionary<long, ContextRow> Contexts, ILookup<long, RecipientRow> Recipients)> ReadAsync(
+        NpgsqlConnection conn, IReadOnlyList<PlannedRow> rows, CancellationToken ct)
+    {
+        T[] Column<T>(Func<PlannedRow, T> pick) => rows.Select(pick).ToArray();
+        var told = rows.Where(r => r.Plan.AudienceType is not null).ToList();
+        await using var multi = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
+        {
+            ids = Column(r => r.Row.Id), orgs = Column(r => r.Row.OrganizationId), mentors = Column(r => r.Payload.MentorId),
+            pauses = Column(r => r.Payload.PauseId),
+            audienceIds = told.Select(r => r.Row.Id).ToArray(), audienceOrgs = told.Select(r => r.Row.OrganizationId).ToArray(),
+            audienceMentors = told.Select(r => r.Payload.MentorId).ToArray(), audienceChapters = told.Select(r => r.Plan.AudienceChapter).ToArray(),
+            occurred = Column(r => r.Occurred.UtcDateTime),
+            audienceTypes = Column(r => r.Plan.AudienceType is { } t ? SnakeCase.Of(t) : null),
+            mentorTypes = Column(r => r.Plan.MentorType is { } t ? SnakeCase.Of(t) : null),
+        }, cancellationToken: ct));
+        var contexts = (await multi.ReadAsync<ContextRow>()).ToDictionary(c => c.OutboxId);
+        return (contexts, (await multi.ReadAsync<RecipientRow>()).ToLookup(r => r.OutboxId));
+    }
+}
