@@ -46,4 +46,24 @@ public sealed class MentorBannerTests(BrowserFixture f)
         await Expect(page.Locator("#pause-banner .badge.overdue")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
+    [Fact]
+    public async Task Mentor_OrganisationFarFromUtc_DatesAreThoseOfTheOrganisationsTimeZone()
+    {
+        // A zone whose calendar date differs from UTC's right now, so a UTC date on the page would show.
+        var now = DateTime.UtcNow;
+        var zone = now.Hour >= 11 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago"; // UTC+14 / UTC-11
+        var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, TimeZoneInfo.FindSystemTimeZoneById(zone)));
+        Assert.NotEqual(DateOnly.FromDateTime(now), local);
+        var org = await f.World.StandardOrgAsync();
+        await using (var conn = await f.Server.Worker.OpenConnectionAsync())
+            await Dapper.SqlMapper.ExecuteAsync(conn, "UPDATE organizations SET timezone = @zone WHERE id = @Id", new { zone, org.Id });
+        await f.PauseAsync(org.MentorA, org.MentorA, "Travelling", null);
+        var page = await f.SignInAsync(org.CoordinatorA);
+
+        await page.GotoAsync($"/mentors/{org.MentorA}");
+
+        var en = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+        await Expect(page.Locator("#pause-banner")).ToContainTextAsync($"Paused since {local.ToString("d MMM yyyy", en)}");
+        await page.Context.CloseAsync();
+    }
 }
