@@ -13,12 +13,26 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        if (ClientWentAway(http, exception))
+        {
+            // Nobody is left to read an answer; not a server failure (499 is what the access log shows).
+            logger.LogInformation("Client went away during {Method} {Path}", http.Request.Method, http.Request.Path);
+            if (!http.Response.HasStarted) http.Response.StatusCode = 499;
+            return true;
+        }
         var (status, code, detail, errors) = Map(exception);
         if (status >= 500)
             logger.LogError(exception, "Unhandled failure on {Method} {Path}", http.Request.Method, http.Request.Path);
         await WriteAsync(http, status, code, detail, errors);
         return true;
     }
+
+    /// <summary>
+    /// Work cancelled because the request was aborted: the handlers pass RequestAborted down, so Npgsql cancels the
+    /// statement (OperationCanceledException, or an NpgsqlException if the cancellation itself timed out).
+    /// </summary>
+    private static bool ClientWentAway(HttpContext http, Exception e) =>
+        http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or NpgsqlException and not PostgresException;
 
     public static Task WriteAsync(HttpContext http, int status, string code, string detail, IDictionary<string, string[]>? errors = null)
     {

@@ -49,15 +49,22 @@ public sealed class Db(AppDataSource app, WorkerDataSource worker) : IAsyncDispo
     /// function, which checks the caller itself, followed by the read of its result. <paramref name="read"/> gets the
     /// statements' results (the identity's is consumed).
     /// </summary>
+    /// <remarks>
+    /// Read through <see cref="BatchResults"/>, not Dapper's GridReader: disposing a GridReader with a result left unread
+    /// (as after a refused transition) calls DbCommand.Cancel(). Npgsql then sends PostgreSQL a cancel request (a new
+    /// connection, opened synchronously on a pool thread) for a batch that has already ended, and arms the connection's
+    /// read-cancellation timer (CancellationTimeout, 2 s). Under load that timer fired during the next request on the
+    /// pooled connection, which took it for its own read timeout, cancelled its own statement and failed with
+    /// "Timeout during reading attempt" (a 500).
+    /// </remarks>
     public async Task<T> AsPersonAtOnceAsync<T>(Guid personId, string sql, DynamicParameters parameters,
-        Func<SqlMapper.GridReader, Task<T>> read, CancellationToken ct = default)
+        Func<BatchResults, Task<T>> read, CancellationToken ct = default)
     {
         await using var conn = await app.Source.OpenConnectionAsync(ct);
         parameters.Add("app_person_id", personId.ToString());
-        await using var results = await conn.QueryMultipleAsync(new CommandDefinition(
+        await using var reader = await conn.ExecuteReaderAsync(new CommandDefinition(
             $"SELECT set_config('app.person_id', @app_person_id, true);\n{sql}", parameters, cancellationToken: ct));
-        await results.ReadAsync<string>();
-        return await read(results);
+        return await read(new BatchResults(reader, ct));
     }
 
     public async Task<T> AsWorkerAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct = default,
