@@ -10,5 +10,6 @@ public static class ScenarioRegistry
         new AssignmentsScenario(),
         new PushScenario(),
         new JobsScenario(),
+        new StreamScenario(),
     ];
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using Likeperson.Auth;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,6 +15,9 @@ namespace Likeperson.Realtime;
 /// </summary>
 public static class EventsApi
 {
+    /// <summary>Frames are copied into the response and flushed at the end of a burst or batch, or once this much is pending.</summary>
+    private const int FlushBytes = 32 * 1024;
+
     public static void MapEventsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/events", Stream).WithTags("Event stream").RequireAuthorization()
@@ -58,12 +62,20 @@ public static class EventsApi
         {
             var sent = await ReplayAsync(http, reads, hub, metrics, options, subscriber, from, stop.Token);
             if (sent is null) return; // reset
-            await foreach (var e in subscriber.Queue.ReadAllAsync(stop.Token))
+            var queue = subscriber.Queue;
+            while (await queue.WaitToReadAsync(stop.Token))
             {
-                if (!e.IsHeartbeat && e.Position <= sent) continue; // already replayed
-                await writer.WriteAsync(e.Frame, stop.Token);
-                if (!e.IsHeartbeat) { sent = e.Position; metrics.Delivered(1); }
-                if (!subscriber.Queue.TryPeek(out _)) await writer.FlushAsync(stop.Token);
+                // Whatever is queued goes out together: one flush (one send) for a burst, not one per event.
+                int written = 0, pending = 0;
+                while (pending < FlushBytes && queue.TryRead(out var e))
+                {
+                    if (!e.IsHeartbeat && e.Position <= sent) continue; // already replayed
+                    writer.Write(e.Frame);
+                    pending += e.Frame.Length;
+                    if (!e.IsHeartbeat) { sent = e.Position; written++; }
+                }
+                metrics.Delivered(written);
+                if (pending > 0 && (await writer.FlushAsync(stop.Token)).IsCompleted) break; // the client is gone
             }
         }
         catch (OperationCanceledException) { /* client gone, dropped as too slow, or shutting down */ }
@@ -97,11 +109,16 @@ public static class EventsApi
             if (epoch > subscriber.Scope.Epoch) // memberships changed since the stream started: judge these events by the new ones
                 hub.UpdateScopes(subscriber.OrganizationId, [subscriber.Scope.PersonId],
                     await reads.ScopesAsync(subscriber.OrganizationId, [subscriber.Scope.PersonId], ct));
-            var written = 0;
+            int written = 0, pending = 0;
             foreach (var e in batch)
             {
-                if (subscriber.Filter.Wants(e) && subscriber.Scope.Sees(e)) { await http.Response.BodyWriter.WriteAsync(e.Frame, ct); written++; }
                 sent = e.Position;
+                if (!subscriber.Filter.Wants(e) || !subscriber.Scope.Sees(e)) continue;
+                http.Response.BodyWriter.Write(e.Frame);
+                written++;
+                if ((pending += e.Frame.Length) < FlushBytes) continue;
+                await http.Response.BodyWriter.FlushAsync(ct);
+                pending = 0;
             }
             metrics.Delivered(written);
             await http.Response.BodyWriter.FlushAsync(ct);

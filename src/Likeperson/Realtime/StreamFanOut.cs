@@ -98,7 +98,7 @@ public sealed class StreamFanOut(WorkerDataSource worker, StreamHub hub, StreamR
 
     private async Task HeartbeatAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        using var timer = new PeriodicTimer(hub.HeartbeatTick);
         try
         {
             while (await timer.WaitForNextTickAsync(ct))

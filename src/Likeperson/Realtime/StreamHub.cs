@@ -3,16 +3,23 @@ namespace Likeperson.Realtime;
 /// <summary>
 /// The in-memory side of the fan-out: per organisation with open streams, the last position read
 /// from the database (its head) and its subscribers. The fan-out loop reads each woken
-/// organisation's new events once and hands them here; every subscriber filters them in memory.
+/// organisation's new events once and hands them here; each event is offered to the subscribers
+/// its audience names (<see cref="FeedIndex"/>), and each of them judges it in memory.
 /// </summary>
-public sealed class StreamHub(StreamMetrics metrics)
+public sealed class StreamHub(StreamMetrics metrics, StreamOptions options)
 {
     private sealed class OrgFeed(long head)
     {
         public long Head = head;
         public readonly List<Subscriber> Subscribers = [];
+        private FeedIndex? _index;
+
+        /// <summary>The subscribers by audience, rebuilt after they or their scopes changed.</summary>
+        public FeedIndex Index => _index ??= new FeedIndex(Subscribers);
+        public void Changed() => _index = null;
     }
 
+    private readonly TimeSpan _heartbeatPeriod = options.HeartbeatInterval;
     private readonly object _gate = new();
     private readonly Dictionary<Guid, OrgFeed> _feeds = [];
     private readonly HashSet<Guid> _dirty = [];
@@ -31,6 +38,10 @@ public sealed class StreamHub(StreamMetrics metrics)
             if (!_feeds.TryGetValue(s.OrganizationId, out var feed))
                 _feeds[s.OrganizationId] = feed = new OrgFeed(headSeen);
             feed.Subscribers.Add(s);
+            feed.Changed();
+            // The first heartbeat at a random point of the second half of the interval: streams opened together (a
+            // reconnecting crowd) do not all fall due on the same tick.
+            s.HeartbeatDue = Environment.TickCount64 + (long)(HeartbeatEvery.TotalMilliseconds * (0.5 + Random.Shared.NextDouble() / 2));
             _dirty.Add(s.OrganizationId);
         }
         metrics.SubscriberAdded();
@@ -42,6 +53,7 @@ public sealed class StreamHub(StreamMetrics metrics)
         lock (_gate)
         {
             if (!_feeds.TryGetValue(s.OrganizationId, out var feed) || !feed.Subscribers.Remove(s)) return;
+            feed.Changed();
             if (feed.Subscribers.Count == 0) _feeds.Remove(s.OrganizationId);
         }
         metrics.SubscriberRemoved();
@@ -74,7 +86,7 @@ public sealed class StreamHub(StreamMetrics metrics)
     public Guid[] StaleScopes(Guid org, long epoch)
     {
         lock (_gate)
-            return _feeds.TryGetValue(org, out var feed)
+            return _feeds.TryGetValue(org, out var feed) && feed.Index.MinScopeEpoch < epoch // checked on every read: O(1) while nothing moved
                 ? feed.Subscribers.Where(s => s.Scope.Epoch < epoch).Select(s => s.Scope.PersonId).Distinct().ToArray()
                 : [];
     }
@@ -91,30 +103,48 @@ public sealed class StreamHub(StreamMetrics metrics)
                 if (scopes.TryGetValue(s.Scope.PersonId, out var scope)) { if (scope.Epoch >= s.Scope.Epoch) s.Scope = scope; }
                 else s.Drop("person_removed");
             }
+            feed.Changed();
         }
     }
 
-    /// <summary>Offers the organisation's new events, in position order, to each of its subscribers.</summary>
+    /// <summary>Offers the organisation's new events, in position order, to the subscribers that may see them.</summary>
     public void Deliver(Guid org, IReadOnlyList<ChangeEvent> events)
     {
         lock (_gate)
         {
             if (!_feeds.TryGetValue(org, out var feed)) return;
+            var index = feed.Index;
             foreach (var e in events)
             {
                 if (e.Position <= feed.Head) continue;
-                foreach (var s in feed.Subscribers)
-                    if (!s.Offer(e)) metrics.SlowClientDropped();
+                index.Offer(e, metrics);
                 feed.Head = e.Position;
             }
         }
     }
 
+    /// <summary>
+    /// Queues a heartbeat for every stream whose own one is due (called every <see cref="HeartbeatTick"/>): each stream
+    /// gets one every <see cref="StreamOptions.HeartbeatInterval"/> at most, and a tick only writes to the few streams
+    /// due then, never to every open stream at once.
+    /// </summary>
     public void Heartbeat()
     {
+        var now = Environment.TickCount64;
+        var period = (long)HeartbeatEvery.TotalMilliseconds;
         lock (_gate)
             foreach (var feed in _feeds.Values)
                 foreach (var s in feed.Subscribers)
+                {
+                    if (now < s.HeartbeatDue) continue;
+                    s.HeartbeatDue = now + period;
                     if (!s.Offer(ChangeEvent.Heartbeat)) metrics.SlowClientDropped();
+                }
     }
+
+    /// <summary>How often <see cref="Heartbeat"/> runs: a twentieth of the interval, so due streams wait at most that long.</summary>
+    public TimeSpan HeartbeatTick => _heartbeatPeriod / 20;
+
+    // Due this long after the last one, so that with the wait for the next tick the gap never exceeds the interval.
+    private TimeSpan HeartbeatEvery => _heartbeatPeriod - HeartbeatTick;
 }

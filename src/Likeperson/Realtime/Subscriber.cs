@@ -29,8 +29,15 @@ public sealed class Subscriber : IDisposable
 
     public Guid OrganizationId { get; }
     public StreamFilter Filter { get; }
-    public StreamScope Scope { get => _scope; set => _scope = value; }
+    /// <summary>Set only by <see cref="StreamHub"/>, which indexes its subscribers by scope.</summary>
+    public StreamScope Scope { get => _scope; internal set => _scope = value; }
     public ChannelReader<ChangeEvent> Queue => _queue.Reader;
+
+    /// <summary>The last position offered by the hub (under its lock): an event its index names twice is offered once.</summary>
+    internal long OfferedThrough;
+
+    /// <summary>When (Environment.TickCount64) this stream's next heartbeat is due; each stream has its own phase.</summary>
+    internal long HeartbeatDue;
 
     /// <summary>Cancelled when the fan-out drops this subscriber; the response loop then aborts the connection.</summary>
     public CancellationToken Dropped => _dropped.Token;
