@@ -52,7 +52,7 @@ public sealed class AssignmentsScenario : IScenario
             using var response = await http.SendAsync(request, token);
             await response.Content.LoadIntoBufferAsync(token);
             return (int)response.StatusCode == 201;
-        }, ct, ctx.Warmup, ctx.Log);
+        }, ct, ctx.Warmup, ctx.Log, ctx.StartCpuMeter);
         if (create.Errors > 0) throw new InvalidOperationException($"{create.Errors} of {create.Operations} creates failed");
         await CheckSequencesAsync(db.Owner!, picks.Select(p => p.Mentor).ToArray());
         figures["assignment_create_per_s"] = create.PerSecond;
@@ -72,7 +72,7 @@ public sealed class AssignmentsScenario : IScenario
         var rows = new List<IReadOnlyList<string>>
         {
             new[] { $"create, {CreateClients} clients, {picks.Count} mentors", Results.N(create.PerSecond), Results.N(create.Latency.P50),
-                    Results.N(create.Latency.P95), Results.N(create.Latency.P99) },
+                    Results.N(create.Latency.P95), Results.N(create.Latency.P99), Results.N(create.Cpu.ProcessMs), Results.N(create.Cpu.PostgresMs) },
         };
         foreach (var reader in readers)
         {
@@ -89,12 +89,14 @@ public sealed class AssignmentsScenario : IScenario
                 cursor = next.ValueKind == JsonValueKind.String ? next.GetString() : null;
                 page = cursor is null ? reader.MaxPages : page + 1;
                 return body.RootElement.GetProperty("items").GetArrayLength() > 0;
-            }, ct, ctx.Warmup, ctx.Log);
+            }, ct, ctx.Warmup, ctx.Log, ctx.StartCpuMeter);
             if (run.Errors > 0) throw new InvalidOperationException($"{reader.Label}: {run.Errors} of {run.Operations} pages failed");
             all.Add(run.Latency);
             figures[$"assignment_list_{reader.Key}_p99_ms"] = run.Latency.P99;
-            rows.Add([$"board: {reader.Label}", Results.N(run.PerSecond), Results.N(run.Latency.P50), Results.N(run.Latency.P95), Results.N(run.Latency.P99)]);
-            ctx.Log.WriteLine($"  {reader.Label}: p50 {Results.N(run.Latency.P50)} ms, p99 {Results.N(run.Latency.P99)} ms");
+            rows.Add([$"board: {reader.Label}", Results.N(run.PerSecond), Results.N(run.Latency.P50), Results.N(run.Latency.P95),
+                Results.N(run.Latency.P99), Results.N(run.Cpu.ProcessMs), Results.N(run.Cpu.PostgresMs)]);
+            ctx.Log.WriteLine($"  {reader.Label}: p50 {Results.N(run.Latency.P50)} ms, p99 {Results.N(run.Latency.P99)} ms, " +
+                              $"CPU ms/page process {Results.N(run.Cpu.ProcessMs)} pg {Results.N(run.Cpu.PostgresMs)}");
         }
         figures["assignment_list_p50_ms"] = all.P50;
         figures["assignment_list_p99_ms"] = all.P99;
@@ -107,7 +109,7 @@ public sealed class AssignmentsScenario : IScenario
             client reads `GET /api/v1/assignments` pages of 50 (first page and four cursor pages, then again).
             Creates: **{Results.N(create.PerSecond)}/s**; board pages: p50 **{Results.N(all.P50)} ms**, p99 **{Results.N(all.P99)} ms**.
 
-            {Results.Table(["what", "per s", "p50 ms", "p95 ms", "p99 ms"], rows)}
+            {Results.Table(["what", "per s", "p50 ms", "p95 ms", "p99 ms", "bench process CPU ms/op", "PostgreSQL CPU ms/op"], rows)}
             {ctx.RunNote()}
             """;
         return new ScenarioResult(figures, markdown);

@@ -78,11 +78,10 @@ public sealed class TransitionsScenario : IScenario
             `likeperson_app` after `set_config('app.person_id', …)` in the same transaction (`-M prepared`). The notification
             dispatcher is off except in the last row (pgbench does not dispatch either). {duration.TotalSeconds:F0} s per run.
 
-            Goal: API at least 60% of pgbench at 16 clients. Reached: **{ratio16:P0}** ({Results.N(figures["transitions_api_per_s_16"])}/s
+            Goal: API at least 60% of pgbench at 16 clients. Reached: **{ratio16 * 100:F0}%** ({Results.N(figures["transitions_api_per_s_16"])}/s
             vs {Results.N(figures["transitions_pgbench_per_s_16"])}/s).
 
             {Results.Table(["driver, clients", "transitions/s", "p50 ms", "p95 ms", "p99 ms", "bench process CPU ms/op", "PostgreSQL CPU ms/op", "errors"], rows)}
-
             CPU per transition: "bench process" is the server and the HTTP clients together (pgbench rows: the bench process is
             idle, pgbench's own CPU is not counted); "PostgreSQL" is every backend of the cluster. {dispatchNote}
             {ctx.RunNote()}

@@ -31,7 +31,9 @@ public static class AssignmentList
         if (status is not null) filters.Append(" AND a.status = @status");
         if (peerMentorId is not null) filters.Append(" AND a.peer_mentor_id = @peerMentorId");
         if (chapterId is not null) filters.Append(" AND a.chapter_id = @chapterId");
-        if (after is not null) filters.Append(" AND (a.created_at < @c OR (a.created_at = @c AND a.id > @i))");
+        // The first bound is implied by the second; it is there because an index can start from it (created_at DESC, id),
+        // so a later page begins at the cursor instead of skipping the earlier pages' rows.
+        if (after is not null) filters.Append(" AND a.created_at <= @c AND (a.created_at < @c OR (a.created_at = @c AND a.id > @i))");
         var parameters = new DynamicParameters(new { status, peerMentorId, chapterId, c = after?.C, i = after?.I, fetch = take + 1 });
         var sql = $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(filters.ToString(), narrowed: chapterId is not null || peerMentorId is not null)}";
         var page = await db.AsPersonAtOnceAsync(user.PersonId(), sql, parameters, async results =>

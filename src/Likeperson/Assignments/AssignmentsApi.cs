@@ -28,6 +28,9 @@ public static class AssignmentsApi
             .WithSummary("Record a contact or other activity; last_contact_date becomes the latest activity time.");
     }
 
+    // Each endpoint sends the caller's identity and its one statement as one batch (Db.AsPersonAtOnceAsync): the functions
+    // check the caller themselves, and the transaction commits in PostgreSQL right after the function, so the mentor's row
+    // lock (creates of one mentor queue on it) is never held across a round trip to the server.
     private static async Task<IResult> Create(CreateAssignmentRequest body, ClaimsPrincipal user, Db db, TimeProvider clock,
         HttpContext http, CancellationToken ct)
     {
@@ -38,18 +41,22 @@ public static class AssignmentsApi
             .Check(body.Status is not AssignmentStatus.Completed, "status", "A new assignment is open or pending.")
             .Check(notes is not { Length: > 2000 }, "notes", "notes may be at most 2000 characters.")
             .ThrowIfAny();
-        var row = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleAsync<AssignmentJsonRow>("""
+        var row = await db.AsPersonAtOnceAsync(user.PersonId(), """
             SELECT assignment_json(a)::text AS json, a.version
             FROM assignment_create(@PeerMentorId::uuid, @ContactId::uuid, @status::text, @notes::text, @now::timestamptz) a
-            """, new { body.PeerMentorId, body.ContactId, status = SnakeCase.Of(body.Status ?? AssignmentStatus.Open), notes, now = clock.GetUtcNow() }), ct);
+            """,
+            new DynamicParameters(new { body.PeerMentorId, body.ContactId, status = SnakeCase.Of(body.Status ?? AssignmentStatus.Open), notes, now = clock.GetUtcNow() }),
+            results => results.ReadSingleAsync<AssignmentJsonRow>(), ct);
         var id = JsonDocument.Parse(row.Json).RootElement.GetProperty("id").GetString();
         return row.ToResult(http, 201, $"/api/v1/assignments/{id}");
     }
 
     private static async Task<IResult> Get(Guid assignmentId, ClaimsPrincipal user, Db db, HttpContext http, CancellationToken ct)
     {
-        var row = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleOrDefaultAsync<AssignmentJsonRow>(
-            "SELECT assignment_json(a)::text AS json, a.version FROM assignments a WHERE a.id = @assignmentId", new { assignmentId }), ct);
+        var row = await db.AsPersonAtOnceAsync(user.PersonId(),
+            "SELECT assignment_json(a)::text AS json, a.version FROM assignments a WHERE a.id = @assignmentId",
+            new DynamicParameters(new { assignmentId }),
+            results => results.ReadSingleOrDefaultAsync<AssignmentJsonRow>(), ct);
         return (row ?? throw ApiException.NotFound("Assignment")).ToResult(http);
     }
 
@@ -58,10 +65,12 @@ public static class AssignmentsApi
     {
         var patch = AssignmentPatch.Parse(await AssignmentPatch.ReadBodyAsync(http.Request, ct));
         var expected = AssignmentPatch.ExpectedVersion(http.Request);
-        var row = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleAsync<AssignmentJsonRow>("""
+        var row = await db.AsPersonAtOnceAsync(user.PersonId(), """
             SELECT assignment_json(a)::text AS json, a.version
             FROM assignment_update(@assignmentId, @Status::text, @SetNotes, @Notes::text, @expected::int, @now::timestamptz) a
-            """, new { assignmentId, patch.Status, patch.SetNotes, patch.Notes, expected, now = clock.GetUtcNow() }), ct);
+            """,
+            new DynamicParameters(new { assignmentId, patch.Status, patch.SetNotes, patch.Notes, expected, now = clock.GetUtcNow() }),
+            results => results.ReadSingleAsync<AssignmentJsonRow>(), ct);
         return row.ToResult(http);
     }
 
@@ -77,10 +86,12 @@ public static class AssignmentsApi
             .Check(kind is not { Length: > 50 }, "kind", "kind is at most 50 characters.")
             .Check(note is not { Length: > 2000 }, "note", "note may be at most 2000 characters.")
             .ThrowIfAny();
-        var activity = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleAsync<ActivityRow>("""
+        var activity = await db.AsPersonAtOnceAsync(user.PersonId(), """
             SELECT id, assignment_id, occurred_at, kind, note, recorded_by, created_at
             FROM activity_record(@assignmentId, @occurredAt::timestamptz, @kind::text, @note::text, @now::timestamptz)
-            """, new { assignmentId, occurredAt = body.OccurredAt!.Value.ToUniversalTime(), kind, note, now }), ct);
+            """,
+            new DynamicParameters(new { assignmentId, occurredAt = body.OccurredAt!.Value.ToUniversalTime(), kind, note, now }),
+            results => results.ReadSingleAsync<ActivityRow>(), ct);
         return TypedResults.Created((string?)null, activity.ToResponse());
     }
 

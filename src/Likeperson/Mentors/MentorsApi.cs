@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
-using Npgsql;
 
 namespace Likeperson.Mentors;
 
@@ -33,7 +32,9 @@ public static class MentorsApi
 
     private static async Task<IResult> Get(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var mentor = await db.AsPersonAsync(user.PersonId(), s => LoadAsync(s.Connection, mentorId, clock), ct);
+        // One round trip: RLS decides visibility, so nothing is needed from the caller's roles beforehand.
+        var mentor = await db.AsPersonAtOnceAsync(user.PersonId(), LoadSql, new DynamicParameters(new { mentorId }),
+            async results => ToResponse(await results.ReadSingleOrDefaultAsync<MentorRow>(), clock), ct);
         http.Response.Headers.ETag = $"\"{mentor.Version}\"";
         return TypedResults.Ok(mentor);
     }
@@ -54,9 +55,6 @@ public static class MentorsApi
         LEFT JOIN pause_records pr ON pr.mentor_id = m.id AND pr.status IN ('paused', 'expired_cert')
         WHERE m.id = @mentorId
         """;
-
-    public static async Task<MentorResponse> LoadAsync(NpgsqlConnection conn, Guid mentorId, TimeProvider clock) =>
-        ToResponse(await conn.QuerySingleOrDefaultAsync<MentorRow>(LoadSql, new { mentorId }), clock);
 
     public static MentorResponse ToResponse(MentorRow? row, TimeProvider clock)
     {

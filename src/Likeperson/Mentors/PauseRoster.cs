@@ -60,7 +60,8 @@ public static class PauseRoster
     /// </summary>
     private static string PageSql(bool hasCursor)
     {
-        var cursor = hasCursor ? " AND (pr.paused_at < @p OR (pr.paused_at = @p AND pr.mentor_id > @m))" : "";
+        // The first bound is implied by the second; an index can start from it, so a later page begins at the cursor.
+        var cursor = hasCursor ? " AND pr.paused_at <= @p AND (pr.paused_at < @p OR (pr.paused_at = @p AND pr.mentor_id > @m))" : "";
         const string wholeOrganisation = "@chapterId::uuid IS NULL AND (SELECT auth_is_org_admin())";
         return $"""
             SELECT pr.mentor_id, pe.display_name,
