@@ -71,6 +71,7 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             p.PriorPauseDays ?? org.PauseDays, planned.Occurred.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"));
 
         var drafts = new List<NotificationDraft>();
+        var contents = new Dictionary<NotificationType, NotificationContent>(); // the same words for every recipient of a type
         foreach (var r in recipients)
         {
             var type = r.Via == "mentor" ? plan.MentorType!.Value : plan.AudienceType!.Value;
@@ -78,7 +79,8 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             var critical = type == NotificationType.CertificationExpiryAutoPause;
             if (!r.Enabled && !critical) continue;
             var status = r.Mode == "digest" && !critical ? NotificationStatus.Held : NotificationStatus.Pending;
-            var content = NotificationContent.Compose(plan.Occasion, type, p, facts);
+            if (!contents.TryGetValue(type, out var content))
+                contents[type] = content = NotificationContent.Compose(plan.Occasion, type, p, facts);
             foreach (var channel in writer.Channels(SnakeCase.Parse<ChannelChoice>(r.Channels)))
             {
                 var push = channel == NotificationChannel.Push;

@@ -10,24 +10,31 @@ namespace Likeperson.Notifications;
 /// transaction: a crash before commit leaves the rows to be claimed again, and the idempotency keys
 /// make a partial earlier attempt harmless. A batch that fails in the database is rolled back to
 /// its savepoint and dispatched row by row, each row under its own savepoint, so one poison row
-/// never blocks the rest. Woken at once by NOTIFY likeperson_outbox, polling as a safety net; a
-/// loop that finds a full batch wakes another, so a backlog is worked on by
-/// Notifications:DispatchConcurrency loops at once. A failed row is retried with backoff and
-/// logged; it never touches the transition that wrote it.
+/// never blocks the rest. One loop is woken at once by NOTIFY likeperson_outbox (polling as a
+/// safety net), so in the usual trickle rows are dispatched one batch after another, in the order
+/// they committed (a mentor's pause before their reactivation). A loop that claims a full batch
+/// (a backlog: the nightly job's thousands of transitions) wakes a helper loop, up to
+/// Notifications:DispatchConcurrency at once; helpers go back to sleep when batches are no
+/// longer full. A failed row is retried with backoff and logged; it never touches the transition
+/// that wrote it.
 /// </summary>
 public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, NotificationWakeups wakeups, NotificationOptions options,
     ILogger<OutboxDispatcher> log) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken ct) => !options.DispatcherEnabled ? Task.CompletedTask
-        : Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.DispatchConcurrency)).Select(_ => Task.Run(() => LoopAsync(ct), CancellationToken.None)));
+    private readonly Wakeup _backlog = new();
 
-    private async Task LoopAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken ct) => !options.DispatcherEnabled ? Task.CompletedTask
+        : Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.DispatchConcurrency))
+            .Select(i => Task.Run(() => LoopAsync(primary: i == 0, ct), CancellationToken.None)));
+
+    private async Task LoopAsync(bool primary, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                if (await DispatchBatchAsync(ct) > 0) continue;
+                var claimed = await DispatchBatchAsync(ct);
+                if (primary ? claimed > 0 : claimed == options.DispatchBatchSize) continue;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
@@ -36,7 +43,12 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
                 try { await Task.Delay(options.PollInterval, ct); } catch (OperationCanceledException) { return; }
                 continue;
             }
-            try { await wakeups.Outbox.WaitAsync(options.PollInterval, ct); } catch (OperationCanceledException) { return; }
+            try
+            {
+                if (primary) await wakeups.Outbox.WaitAsync(options.PollInterval, ct);
+                else await _backlog.WaitAsync(Timeout.InfiniteTimeSpan, ct);
+            }
+            catch (OperationCanceledException) { return; }
         }
     }
 
@@ -49,7 +61,7 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
             ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED
             """, new { limit = options.DispatchBatchSize }, cancellationToken: ct))).ToList();
         if (rows.Count == 0) return 0;
-        if (rows.Count == options.DispatchBatchSize) wakeups.Outbox.Signal(); // more is due: another loop takes the next batch meanwhile
+        if (rows.Count == options.DispatchBatchSize) _backlog.Signal(); // more is due: a helper takes the next batch meanwhile
         var created = await DispatchAsync(conn, rows, ct);
         await NotificationWriter.PublishAsync(conn, created, ct); // last: it takes the stream counter locks
         return rows.Count;
