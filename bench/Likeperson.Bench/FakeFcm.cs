@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Likeperson.Bench;
 
-/// <summary>One message FCM received: when (Stopwatch timestamp), for which mentor and of which notification type.</summary>
-public sealed record FcmArrival(long Timestamp, string? MentorId, string? Type);
+/// <summary>One message FCM received: when (Stopwatch timestamp), for which mentor, of which notification type, which row.</summary>
+public sealed record FcmArrival(long Timestamp, string? MentorId, string? Type, string? NotificationId);
 
 /// <summary>
 /// FCM HTTP v1 on loopback for the push benchmarks (Kestrel, real HTTP): the OAuth token endpoint the generated service
@@ -67,7 +67,7 @@ public sealed class FakeFcm : IAsyncDisposable
         using var body = await JsonDocument.ParseAsync(http.Request.Body);
         var arrived = Stopwatch.GetTimestamp();
         var data = body.RootElement.GetProperty("message").GetProperty("data");
-        Arrivals.Enqueue(new FcmArrival(arrived, Text(data, "mentor_id"), Text(data, "type")));
+        Arrivals.Enqueue(new FcmArrival(arrived, Text(data, "mentor_id"), Text(data, "type"), Text(data, "notification_id")));
         await http.Response.WriteAsync("""{"name":"projects/likeperson-bench/messages/1"}""");
     }
 

@@ -31,7 +31,8 @@ public sealed class PushScenario : IScenario
         Guid[] Take(int n) => Enumerable.Range(0, n).Select(_ => active.Dequeue()).ToArray();
 
         var rate = ctx.Quick ? 20 : 100;
-        await PauseAtRateAsync(server, Take((int)(rate * ctx.Warmup.TotalSeconds) + 1), rate, new(), ct);
+        var warm = await PauseAtRateAsync(server, Take((int)(rate * ctx.Warmup.TotalSeconds) + 1), rate, new(), ct);
+        await ArrivalsAsync(fcm, warm, TimeSpan.FromSeconds(120)); // the warm-up's pushes are out before the measured run starts
         var measured = Take((int)(rate * ctx.MeasureFor(30).TotalSeconds));
         var requests = new ConcurrentDictionary<string, PauseRequest>();
         var paused = await PauseAtRateAsync(server, measured, rate, requests, ct);
@@ -49,8 +50,10 @@ public sealed class PushScenario : IScenario
             fromCommit.Record(Stopwatch.GetElapsedTime(commit, a.Timestamp).TotalMilliseconds);
             fromRequest.Record(Stopwatch.GetElapsedTime(r.Sent, a.Timestamp).TotalMilliseconds);
         }
+        var (pickUp, delivery) = await BreakdownAsync(db.Worker, arrivals, requests, committed);
         ctx.Log.WriteLine($"  {paused.Length} pauses at {rate}/s: commit-to-FCM p50 {Results.N(fromCommit.P50)} ms, p99 {Results.N(fromCommit.P99)} ms; " +
-                          $"request-to-FCM p99 {Results.N(fromRequest.P99)} ms; pause request p99 {Results.N(api.P99)} ms");
+                          $"request-to-FCM p99 {Results.N(fromRequest.P99)} ms; pause request p99 {Results.N(api.P99)} ms; " +
+                          $"commit to dispatch p50/p99 {Results.N(pickUp.P50)}/{Results.N(pickUp.P99)} ms, dispatch to FCM {Results.N(delivery.P50)}/{Results.N(delivery.P99)} ms");
 
         var burst = Take(ctx.Quick ? 100 : 4_000);
         var commitTook = await PauseInOneTransactionAsync(db.Owner!, burst, ct);
@@ -71,6 +74,8 @@ public sealed class PushScenario : IScenario
             [$"… p99 (over all {arrivals.Count:N0} pushes)", $"**{Results.N(fromCommit.P99)} ms**"],
             ["… from the moment the pause request was sent, p99", $"{Results.N(fromRequest.P99)} ms"],
             ["… the pause request itself (to its answer), p99", $"{Results.N(api.P99)} ms"],
+            ["… of which commit to the dispatcher's claim, p50 / p99", $"{Results.N(pickUp.P50)} / {Results.N(pickUp.P99)} ms"],
+            ["… and the dispatcher's claim to the FCM request, p50 / p99", $"{Results.N(delivery.P50)} / {Results.N(delivery.P99)} ms"],
             [$"burst: {burst.Length:N0} self-pauses committed in one transaction ({Results.N(commitTook.TotalSeconds)} s), {drained.Count:N0} pushes: all sent after the commit",
                 $"{Results.N(drain.TotalSeconds)} s"],
             ["… sustained rate (pushes / time from the commit to the last push)", $"**{Results.N(perSecond)} pushes/s**"],
@@ -91,6 +96,29 @@ public sealed class PushScenario : IScenario
     }
 
     private sealed record PauseRequest(long Sent, long Answered);
+
+    /// <summary>
+    /// Where commit-to-FCM goes: commit to the start of the dispatcher transaction that made the push row (its created_at,
+    /// the database's clock, which is the machine's like the bench's), and from there to the FCM request.
+    /// </summary>
+    private static async Task<(Latency PickUp, Latency Delivery)> BreakdownAsync(string worker, List<FcmArrival> arrivals,
+        ConcurrentDictionary<string, PauseRequest> requests, Dictionary<string, long> committed)
+    {
+        await using var conn = new NpgsqlConnection(worker);
+        var created = (await conn.QueryAsync<(Guid Id, DateTime CreatedAt)>("SELECT id, created_at FROM notifications WHERE id = ANY(@ids)",
+            new { ids = arrivals.Select(a => Guid.Parse(a.NotificationId!)).ToArray() })).ToDictionary(r => r.Id.ToString(), r => r.CreatedAt);
+        var (anchorUtc, anchor) = (DateTime.UtcNow, Stopwatch.GetTimestamp());
+        Latency pickUp = new(), delivery = new();
+        foreach (var a in arrivals)
+        {
+            var made = anchor + (long)((created[a.NotificationId!] - anchorUtc).TotalSeconds * Stopwatch.Frequency);
+            var r = requests[a.MentorId!];
+            var commit = committed.TryGetValue(a.MentorId!, out var notified) ? Math.Min(notified, r.Answered) : r.Answered;
+            pickUp.Record((made - commit) * 1000.0 / Stopwatch.Frequency);
+            delivery.Record((a.Timestamp - made) * 1000.0 / Stopwatch.Frequency);
+        }
+        return (pickUp, delivery);
+    }
 
     /// <summary>Mentors from every chapter in turn, so consecutive transitions concern different chapters.</summary>
     private static IEnumerable<Guid> Interleave(IEnumerable<List<Guid>> chapters)

@@ -39,9 +39,21 @@ public sealed class NotificationWriter(PushOptions push)
         CancellationToken ct = default)
     {
         if (drafts.Count == 0) return [];
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { CreateCommand(drafts) } };
+        var fresh = new HashSet<Guid>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                fresh.Add(reader.GetGuid(0));
+        return drafts.Where(d => fresh.Contains(d.Id)).Select(d => new CreatedNotification(d.Id, d.RecipientId, d.Channel,
+            d.Channel == NotificationChannel.InApp && d.Status == NotificationStatus.Pending ? NotificationStatus.Sent : d.Status,
+            d.OrganizationId)).ToList();
+    }
+
+    /// <summary>SQL notification_create_many for the drafts (one statement; returns the ids of the rows it created).</summary>
+    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<NotificationDraft> drafts)
+    {
         T[] Column<T>(Func<NotificationDraft, T> pick) => drafts.Select(pick).ToArray();
-        await using var cmd = new NpgsqlCommand(
-            "SELECT notification_create_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", conn)
+        return new NpgsqlBatchCommand("SELECT notification_create_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
         {
             Parameters =
             {
@@ -58,26 +70,33 @@ public sealed class NotificationWriter(PushOptions push)
                 new() { Value = Column(d => d.Error), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             },
         };
-        var fresh = new HashSet<Guid>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                fresh.Add(reader.GetGuid(0));
-        return drafts.Where(d => fresh.Contains(d.Id)).Select(d => new CreatedNotification(d.Id, d.RecipientId, d.Channel,
-            d.Channel == NotificationChannel.InApp && d.Status == NotificationStatus.Pending ? NotificationStatus.Sent : d.Status,
-            d.OrganizationId)).ToList();
     }
 
     /// <summary>Publishes notification.created for the in-app rows among them. Takes the stream lock: call it last.</summary>
     public static async Task PublishAsync(NpgsqlConnection conn, IEnumerable<CreatedNotification> created, CancellationToken ct = default)
     {
-        // Organisation by organisation in one order: concurrent dispatchers take the stream counters
-        // in the same order, so they wait for each other but never deadlock.
         var ids = created.Where(c => c.Channel == NotificationChannel.InApp && c.Status != NotificationStatus.Held)
             .OrderBy(c => c.OrganizationId).Select(c => c.Id).ToArray();
         if (ids.Length == 0) return;
-        await using var cmd = new NpgsqlCommand("SELECT notification_publish($1)", conn) { Parameters = { new() { Value = ids } } };
-        await cmd.ExecuteScalarAsync(ct);
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { PublishCommand(ids) } };
+        await batch.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// SQL notification_publish for the in-app drafts that are in someone's inbox, to run in the same batch as their
+    /// CreateCommand: a draft whose key already existed made no row of its id, so nothing is published for it. Null when
+    /// there is nothing to publish.
+    /// </summary>
+    public static NpgsqlBatchCommand? PublishCommand(IEnumerable<NotificationDraft> drafts)
+    {
+        var ids = drafts.Where(d => d.Channel == NotificationChannel.InApp && d.Status == NotificationStatus.Pending && d.RecipientId is not null)
+            .OrderBy(d => d.OrganizationId).Select(d => d.Id).ToArray();
+        return ids.Length == 0 ? null : PublishCommand(ids);
+    }
+
+    // Organisation by organisation in one order (the callers sort): concurrent dispatchers take the
+    // stream counters in the same order, so they wait for each other but never deadlock.
+    private static NpgsqlBatchCommand PublishCommand(Guid[] ids) => new("SELECT notification_publish($1)") { Parameters = { new() { Value = ids } } };
 
     /// <summary>
     /// For jobs (the daily pause digest): one notification to one recipient on the given channels,

@@ -14,15 +14,18 @@ public sealed class OutboxRow
     public DateTime CreatedAt { get; init; }
 }
 
-/// <summary>What a batch made: the new notifications, the rows that were dispatched, and those that could not be.</summary>
-public sealed record DispatchedBatch(IReadOnlyList<CreatedNotification> Created, IReadOnlyList<OutboxRow> Done,
+/// <summary>
+/// What a batch is to become: the drafts of the rows that could be drafted (Done, with the audience
+/// each was given, for the warnings), and the rows that could not (Failed).
+/// </summary>
+public sealed record DraftedBatch(IReadOnlyList<NotificationDraft> Drafts, IReadOnlyList<(PlannedRow Row, List<RecipientRow> Recipients)> Done,
     IReadOnlyList<(OutboxRow Row, Exception Error)> Failed);
 
 /// <summary>
-/// Turns outbox rows into notification rows: resolves the recipients now (not when the transition
-/// happened), applies each recipient's preferences and writes one row per recipient and channel,
-/// keyed by outbox row + recipient + channel + type so a retry never duplicates. A whole batch
-/// costs two round trips (context, then one insert); a row that cannot be drafted (bad payload,
+/// Turns outbox rows into notification drafts: resolves the recipients now (not when the
+/// transition happened), applies each recipient's preferences and drafts one row per recipient and
+/// channel, keyed by outbox row + recipient + channel + type so a retry never duplicates. A whole
+/// batch costs one round trip (its context); a row that cannot be drafted (bad payload,
 /// organisation gone) is reported as failed without holding up the others.
 /// </summary>
 public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDispatch> log)
@@ -30,13 +33,15 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
     /// <summary>One row (the dispatcher's fallback when a batch fails): writes its notifications, not its processed mark.</summary>
     public async Task<IReadOnlyList<CreatedNotification>> DispatchAsync(NpgsqlConnection conn, OutboxRow row, CancellationToken ct = default)
     {
-        var batch = await DispatchManyAsync(conn, [row], ct);
+        var batch = await DraftAsync(conn, [row], ct);
         if (batch.Failed.Count > 0) ExceptionDispatchInfo.Throw(batch.Failed[0].Error);
-        return batch.Created;
+        var created = await NotificationWriter.CreateAsync(conn, batch.Drafts, ct);
+        Warn(batch);
+        return created;
     }
 
-    /// <summary>Writes the notifications of many rows (not their processed marks). Database errors are thrown: the caller retries row by row.</summary>
-    public async Task<DispatchedBatch> DispatchManyAsync(NpgsqlConnection conn, IReadOnlyList<OutboxRow> rows, CancellationToken ct = default)
+    /// <summary>Drafts the notifications of many rows, reading what they need in one round trip; writes nothing.</summary>
+    public async Task<DraftedBatch> DraftAsync(NpgsqlConnection conn, IReadOnlyList<OutboxRow> rows, CancellationToken ct = default)
     {
         var failed = new List<(OutboxRow, Exception)>();
         var planned = new List<PlannedRow>();
@@ -48,19 +53,24 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
         if (planned.Count == 0) return new([], [], failed);
         var (contexts, recipients) = await DispatchContext.ReadAsync(conn, planned, ct);
         var drafts = new List<NotificationDraft>();
-        var done = new List<PlannedRow>();
+        var done = new List<(PlannedRow, List<RecipientRow>)>();
         foreach (var p in planned)
         {
             try
             {
-                drafts.AddRange(Draft(p, contexts.GetValueOrDefault(p.Row.Id), recipients[p.Row.Id].ToList()));
-                done.Add(p);
+                var audience = recipients[p.Row.Id].ToList();
+                drafts.AddRange(Draft(p, contexts.GetValueOrDefault(p.Row.Id), audience));
+                done.Add((p, audience));
             }
             catch (Exception e) when (e is not OperationCanceledException) { failed.Add((p.Row, e)); }
         }
-        var created = await NotificationWriter.CreateAsync(conn, drafts, ct);
-        foreach (var p in done) WarnAboutAudience(p, recipients[p.Row.Id].ToList());
-        return new(created, done.Select(p => p.Row).ToList(), failed);
+        return new(drafts, done, failed);
+    }
+
+    /// <summary>Logs, once a batch's notifications are written, the org-admin fallbacks and the rows nobody could be told of.</summary>
+    public void Warn(DraftedBatch batch)
+    {
+        foreach (var (planned, recipients) in batch.Done) WarnAboutAudience(planned, recipients);
     }
 
     private List<NotificationDraft> Draft(PlannedRow planned, ContextRow? org, List<RecipientRow> recipients)
@@ -71,6 +81,7 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             p.PriorPauseDays ?? org.PauseDays, planned.Occurred.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"));
 
         var drafts = new List<NotificationDraft>();
+        var contents = new Dictionary<NotificationType, NotificationContent>(); // the same words for every recipient of a type
         foreach (var r in recipients)
         {
             var type = r.Via == "mentor" ? plan.MentorType!.Value : plan.AudienceType!.Value;
@@ -78,7 +89,8 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             var critical = type == NotificationType.CertificationExpiryAutoPause;
             if (!r.Enabled && !critical) continue;
             var status = r.Mode == "digest" && !critical ? NotificationStatus.Held : NotificationStatus.Pending;
-            var content = NotificationContent.Compose(plan.Occasion, type, p, facts);
+            if (!contents.TryGetValue(type, out var content))
+                contents[type] = content = NotificationContent.Compose(plan.Occasion, type, p, facts);
             foreach (var channel in writer.Channels(SnakeCase.Parse<ChannelChoice>(r.Channels)))
             {
                 var push = channel == NotificationChannel.Push;

@@ -8,26 +8,33 @@ namespace Likeperson.Notifications;
 /// Claims outbox rows in batches (FOR UPDATE SKIP LOCKED, so any number of loops and instances
 /// share the work), turns the whole batch into notifications and marks it processed, all in one
 /// transaction: a crash before commit leaves the rows to be claimed again, and the idempotency keys
-/// make a partial earlier attempt harmless. A batch that fails in the database is rolled back to
-/// its savepoint and dispatched row by row, each row under its own savepoint, so one poison row
-/// never blocks the rest. Woken at once by NOTIFY likeperson_outbox, polling as a safety net; a
-/// loop that finds a full batch wakes another, so a backlog is worked on by
-/// Notifications:DispatchConcurrency loops at once. A failed row is retried with backoff and
-/// logged; it never touches the transition that wrote it.
+/// make a partial earlier attempt harmless. A batch that fails in the database is rolled back and
+/// dispatched again row by row, each row under its own savepoint, so one poison row never blocks
+/// the rest. One loop is woken at once by NOTIFY likeperson_outbox (polling as a
+/// safety net), so in the usual trickle rows are dispatched one batch after another, in the order
+/// they committed (a mentor's pause before their reactivation). A loop that claims a full batch
+/// (a backlog: the nightly job's thousands of transitions) wakes a helper loop, up to
+/// Notifications:DispatchConcurrency at once; helpers go back to sleep when batches are no
+/// longer full. A failed row is retried with backoff and logged; it never touches the transition
+/// that wrote it.
 /// </summary>
 public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, NotificationWakeups wakeups, NotificationOptions options,
     ILogger<OutboxDispatcher> log) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken ct) => !options.DispatcherEnabled ? Task.CompletedTask
-        : Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.DispatchConcurrency)).Select(_ => Task.Run(() => LoopAsync(ct), CancellationToken.None)));
+    private readonly Wakeup _backlog = new();
 
-    private async Task LoopAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken ct) => !options.DispatcherEnabled ? Task.CompletedTask
+        : Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.DispatchConcurrency))
+            .Select(i => Task.Run(() => LoopAsync(primary: i == 0, ct), CancellationToken.None)));
+
+    private async Task LoopAsync(bool primary, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                if (await DispatchBatchAsync(ct) > 0) continue;
+                var claimed = await DispatchBatchAsync(ct);
+                if (primary ? claimed > 0 : claimed == options.DispatchBatchSize) continue;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
@@ -36,59 +43,84 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
                 try { await Task.Delay(options.PollInterval, ct); } catch (OperationCanceledException) { return; }
                 continue;
             }
-            try { await wakeups.Outbox.WaitAsync(options.PollInterval, ct); } catch (OperationCanceledException) { return; }
+            try
+            {
+                if (primary) await wakeups.Outbox.WaitAsync(options.PollInterval, ct);
+                else await _backlog.WaitAsync(Timeout.InfiniteTimeSpan, ct);
+            }
+            catch (OperationCanceledException) { return; }
         }
     }
 
-    /// <summary>One batch; returns how many outbox rows it claimed (0 = nothing due).</summary>
-    public Task<int> DispatchBatchAsync(CancellationToken ct = default) => db.AsWorkerAsync(async conn =>
+    /// <summary>
+    /// One batch; returns how many outbox rows it claimed (0 = nothing due). Four round trips: claim, context, then
+    /// create + mark + publish in one, commit. If the batch fails in the database, its transaction is rolled back and the
+    /// same rows are dispatched again one by one, each under its own savepoint.
+    /// </summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken ct = default)
     {
-        var rows = (await conn.QueryAsync<OutboxRow>(new CommandDefinition("""
-            SELECT id, organization_id, kind, payload::text AS payload, attempts, created_at FROM outbox
-            WHERE processed_at IS NULL AND available_at <= now()
-            ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED
-            """, new { limit = options.DispatchBatchSize }, cancellationToken: ct))).ToList();
-        if (rows.Count == 0) return 0;
-        if (rows.Count == options.DispatchBatchSize) wakeups.Outbox.Signal(); // more is due: another loop takes the next batch meanwhile
-        var created = await DispatchAsync(conn, rows, ct);
-        await NotificationWriter.PublishAsync(conn, created, ct); // last: it takes the stream counter locks
-        return rows.Count;
-    }, ct);
-
-    private async Task<IReadOnlyList<CreatedNotification>> DispatchAsync(NpgsqlConnection conn, List<OutboxRow> rows, CancellationToken ct)
-    {
-        DispatchedBatch batch;
-        await conn.ExecuteAsync("SAVEPOINT dispatch_batch");
+        List<OutboxRow> claimed = [];
         try
         {
-            batch = await dispatch.DispatchManyAsync(conn, rows, ct);
-            await conn.ExecuteAsync(new CommandDefinition(
-                "UPDATE outbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY(@ids)",
-                new { ids = batch.Done.Select(r => r.Id).ToArray() }, cancellationToken: ct));
-            await conn.ExecuteAsync("RELEASE SAVEPOINT dispatch_batch");
+            return await db.AsWorkerAsync(async conn =>
+            {
+                claimed = await ClaimAsync(conn, null, ct);
+                if (claimed.Count == options.DispatchBatchSize) _backlog.Signal(); // more is due: a helper takes the next batch meanwhile
+                if (claimed.Count > 0) await DispatchTogetherAsync(conn, claimed, ct);
+                return claimed.Count;
+            }, ct);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && rows.Count > 1)
+        catch (Exception e) when (claimed.Count > 0 && !ct.IsCancellationRequested)
         {
-            await conn.ExecuteAsync("ROLLBACK TO SAVEPOINT dispatch_batch");
-            log.LogInformation(e, "A dispatch batch of {Count} outbox rows failed; dispatching them one by one", rows.Count);
-            return await OneByOneAsync(conn, rows, ct);
+            log.LogInformation(e, "A dispatch batch of {Count} outbox rows failed; dispatching them one by one", claimed.Count);
+            return await db.AsWorkerAsync(async conn =>
+            {
+                foreach (var row in await ClaimAsync(conn, claimed.Select(r => r.Id).ToArray(), ct))
+                    await DispatchAloneAsync(conn, row, ct);
+                return claimed.Count;
+            }, ct);
+        }
+    }
+
+    private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection conn, long[]? only, CancellationToken ct) =>
+        (await conn.QueryAsync<OutboxRow>(new CommandDefinition($"""
+            SELECT id, organization_id, kind, payload::text AS payload, attempts, created_at FROM outbox
+            WHERE processed_at IS NULL AND available_at <= now() {(only is null ? "" : "AND id = ANY(@only)")}
+            ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED
+            """, new { limit = options.DispatchBatchSize, only }, cancellationToken: ct))).ToList();
+
+    private async Task DispatchTogetherAsync(NpgsqlConnection conn, List<OutboxRow> rows, CancellationToken ct)
+    {
+        var drafted = await dispatch.DraftAsync(conn, rows, ct);
+        foreach (var (row, e) in drafted.Failed) await RecordFailureAsync(conn, row, e);
+        await using var batch = new NpgsqlBatch(conn);
+        if (drafted.Drafts.Count > 0) batch.BatchCommands.Add(NotificationWriter.CreateCommand(drafted.Drafts));
+        batch.BatchCommands.Add(Mark(drafted.Done.Select(d => d.Row.Row.Id).ToArray()));
+        if (NotificationWriter.PublishCommand(drafted.Drafts) is { } publish) batch.BatchCommands.Add(publish); // last: it takes the stream counters
+        await batch.ExecuteNonQueryAsync(ct);
+        dispatch.Warn(drafted);
+    }
+
+    private static NpgsqlBatchCommand Mark(long[] ids) =>
+        new("UPDATE outbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)") { Parameters = { new() { Value = ids } } };
+
+    /// <summary>The fallback for one row: under its own savepoint, so the row that fails is retried later alone.</summary>
+    private async Task DispatchAloneAsync(NpgsqlConnection conn, OutboxRow row, CancellationToken ct)
+    {
+        await conn.ExecuteAsync("SAVEPOINT dispatch_row");
+        try
+        {
+            var created = await dispatch.DispatchAsync(conn, row, ct);
+            await using (var mark = new NpgsqlBatch(conn) { BatchCommands = { Mark([row.Id]) } })
+                await mark.ExecuteNonQueryAsync(ct);
+            await NotificationWriter.PublishAsync(conn, created, ct);
+            await conn.ExecuteAsync("RELEASE SAVEPOINT dispatch_row");
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            await conn.ExecuteAsync("ROLLBACK TO SAVEPOINT dispatch_batch");
-            batch = new([], [], [(rows[0], e)]);
+            await conn.ExecuteAsync("ROLLBACK TO SAVEPOINT dispatch_row");
+            await RecordFailureAsync(conn, row, e);
         }
-        foreach (var (row, e) in batch.Failed) await RecordFailureAsync(conn, row, e);
-        return batch.Created;
-    }
-
-    /// <summary>The fallback: each row under its own savepoint, so the one that fails is retried later alone.</summary>
-    private async Task<IReadOnlyList<CreatedNotification>> OneByOneAsync(NpgsqlConnection conn, List<OutboxRow> rows, CancellationToken ct)
-    {
-        var created = new List<CreatedNotification>();
-        foreach (var row in rows)
-            created.AddRange(await DispatchAsync(conn, [row], ct));
-        return created;
     }
 
     private async Task RecordFailureAsync(NpgsqlConnection conn, OutboxRow row, Exception e)
