@@ -29,7 +29,12 @@ public sealed class BenchContext(IBenchDatabases databases, bool quick, TextWrit
     public OrgSpec DefaultOrg => Quick ? OrgSpec.QuickOrg : OrgSpec.Realistic;
 
     /// <summary>How long one measured run lasts (per concurrency level, per query kind).</summary>
-    public TimeSpan MeasureFor(double fullSeconds) => TimeSpan.FromSeconds(Quick ? Math.Min(1, fullSeconds) : fullSeconds);
+    public TimeSpan MeasureFor(double fullSeconds) =>
+        TimeSpan.FromSeconds(Override ?? (Quick ? Math.Min(1, fullSeconds) : fullSeconds));
+
+    // BENCH_MEASURE_SECONDS: longer runs to attach a profiler (dotnet-trace) to, or shorter ones to try something.
+    private static readonly double? Override =
+        double.TryParse(Environment.GetEnvironmentVariable("BENCH_MEASURE_SECONDS"), out var s) ? s : null;
 
     /// <summary>Unmeasured time before each measured run (JIT, pools, plan caches).</summary>
     public TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 0.3 : 2);

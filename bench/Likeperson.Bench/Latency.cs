@@ -89,10 +89,15 @@ public static class Load
 
         var workers = Enumerable.Range(0, clients).Select(i => Task.Run(() => Worker(i))).ToArray();
         await Task.Delay(warmup ?? TimeSpan.FromSeconds(1), ct);
+        // Warm means every client got a couple of answers (the first requests of a cold server can take seconds).
+        for (var waited = 0; Enumerable.Range(0, clients).Any(i => Volatile.Read(ref iterations[i]) < 3) && waited < 300; waited++)
+            await Task.Delay(100, ct);
         var started = Stopwatch.GetTimestamp();
         var meter = cpu?.Invoke();
         Volatile.Write(ref measuring, true);
         await Task.Delay(duration, ct);
+        // On a loaded machine (or a --quick run) one operation can outlast the window: wait for the first so a rate is never 0.
+        while (Volatile.Read(ref operations) == 0 && workers.All(w => !w.IsCompleted)) await Task.Delay(20, ct);
         Volatile.Write(ref measuring, false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var used = meter?.PerOperation(Volatile.Read(ref operations)) ?? (double.NaN, double.NaN);

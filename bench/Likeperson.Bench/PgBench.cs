@@ -35,7 +35,8 @@ public static class PgBench
             meter?.Restart();
             var stdout = process.StandardOutput.ReadToEndAsync(ct);
             var stderr = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
+            try { await process.WaitForExitAsync(ct); }
+            catch (OperationCanceledException) { process.Kill(); throw; }
             var output = await stdout + await stderr;
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"pgbench exited with {process.ExitCode}:\n{output}");

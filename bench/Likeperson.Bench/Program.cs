@@ -30,6 +30,11 @@ public static class BenchProgram
         if (args.Contains("--prepare"))
             return await PrepareAsync(quick);
 
+        // Ctrl-C or SIGTERM ends the run cleanly: servers stopped, the throwaway cluster stopped and removed.
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         await using var cluster = await BenchCluster.StartAsync();
         var header = Results.Header(await cluster.ServerVersionAsync());
         var failed = 0;
@@ -39,13 +44,18 @@ public static class BenchProgram
             Console.WriteLine($"== {scenario.Name}: {scenario.Title}{(quick ? " (quick)" : "")}");
             try
             {
-                var result = await scenario.RunAsync(ctx, CancellationToken.None);
+                var result = await scenario.RunAsync(ctx, stop.Token);
                 foreach (var (k, v) in result.Figures.OrderBy(f => f.Key, StringComparer.Ordinal)) Console.WriteLine($"   {k} = {Results.N(v)}");
                 if (write)
                 {
                     Results.MergeFigures(benchDir, result.Figures);
                     Results.WriteSection(benchDir, scenario.Name, scenario.Title, result.Markdown, header);
                 }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("   stopped");
+                return 130;
             }
             catch (Exception e)
             {

@@ -8,9 +8,9 @@ namespace Likeperson.Bench.Scenarios;
 /// <summary>
 /// Issue 7: the nightly jobs at scale, each timed from the start of its run until every notification it causes exists
 /// (the outbox is empty again), with the server's dispatcher and push sender running as in production (push to a fake
-/// FCM; every person has a device). certification-expiry: 100,000 mentors, 10,000 of them expired. follow-up-reminders:
-/// 1,000,000 assignments (the newest three of each mentor open or pending), 10% of the open ones past the reminder
-/// threshold and a third of those past the escalation threshold as well.
+/// FCM; every person has a device), on the organisation of <see cref="JobsData"/>: certification-expiry over 100,000
+/// mentors of whom 10,000 expired; follow-up-reminders over 1,000,000 assignments, of which 300,000 open or pending,
+/// 10% of those past the reminder threshold and a third of these past the escalation threshold as well.
 /// </summary>
 public sealed class JobsScenario : IScenario
 {
@@ -19,9 +19,10 @@ public sealed class JobsScenario : IScenario
 
     public async Task<ScenarioResult> RunAsync(BenchContext ctx, CancellationToken ct)
     {
-        var spec = ctx.Quick ? new OrgSpec(2_000, 20, 0, 20_000, ContactsPerChapter: 5) : new OrgSpec(100_000, 1_000, 0, 1_000_000);
-        var (db, org) = await ctx.CreateLoadedDatabaseAsync(spec);
-        var (expired, overdue, escalated) = await PrepareAsync(db.Owner!, org.OrganizationId);
+        var spec = ctx.Quick ? JobsSpec.Quick : JobsSpec.Full;
+        var db = await ctx.CreateDatabaseAsync();
+        var org = await JobsData.LoadAsync(db.Owner!, spec, ctx.Log);
+        var (expired, overdue, escalated) = (org.Expired, org.Overdue, org.Escalated);
         ctx.Log.WriteLine($"  {expired:N0} certifications expired; {overdue:N0} open assignments overdue, {escalated:N0} of them past escalation");
         await using var fcm = await FakeFcm.StartAsync();
         var server = await ctx.StartServerAsync(db, fcm.Settings);
@@ -45,8 +46,9 @@ public sealed class JobsScenario : IScenario
             per person, push to a fake FCM on loopback. Each job is run by hand (JobRunner, as `POST /jobs/NAME/run` does) while the
             server's notification dispatcher and push sender run as in production. "Done" is when every outbox row the run queued has
             become its notification rows; "pushes sent" when the last of their push rows has gone to FCM as well.
-            {expired:N0} certifications expired (each: two coordinators, in-app and push); {overdue:N0} open assignments overdue, of which
-            {escalated:N0} past escalation (a reminder to the mentor, and an escalation to the chapter's two coordinators; in-app and push).
+            {expired:N0} certifications expired (each: two coordinators, in-app and push); {org.OpenAssignments:N0} open or pending
+            assignments, {overdue:N0} of them overdue (a reminder to the mentor) and {escalated:N0} of those past escalation as well
+            (an escalation to the chapter's two coordinators); in-app and push each.
 
             {table}
             {ctx.RunNote()}
@@ -87,40 +89,5 @@ public sealed class JobsScenario : IScenario
             if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"Timed out waiting for {what}.");
             await Task.Delay(20, ct);
         }
-    }
-
-    /// <summary>
-    /// As the owner, triggers off (a bulk edit of the data set, not transitions): every tenth mentor's certification expired
-    /// 1–30 days ago; the open and pending assignments had their last contact 3 days ago, except every tenth (15 days:
-    /// past the reminder threshold of 10) and every thirtieth (25 days: past the escalation threshold of 20 as well).
-    /// Every person gets one device.
-    /// </summary>
-    private static async Task<(long Expired, long Overdue, long Escalated)> PrepareAsync(string owner, Guid org)
-    {
-        await using var conn = new NpgsqlConnection(owner);
-        await conn.OpenAsync();
-        var counts = await conn.QuerySingleAsync<(long, long, long)>("""
-            SET session_replication_role = replica;
-            WITH due AS (
-              SELECT id, row_number() OVER (ORDER BY id) AS r FROM peer_mentors WHERE organization_id = @org),
-            expired AS (
-              UPDATE peer_mentors m SET certification_expires_at = current_date - 1 - ((d.r / 10) % 30)::int
-              FROM due d WHERE m.id = d.id AND d.r % 10 = 0 RETURNING 1),
-            open AS (
-              SELECT id, row_number() OVER (ORDER BY id) AS r FROM assignments WHERE organization_id = @org AND status IN ('open', 'pending')),
-            touched AS (
-              UPDATE assignments a SET last_contact_date = now() - CASE WHEN o.r % 30 = 0 THEN interval '25 days'
-                                                                    WHEN o.r % 10 = 0 THEN interval '15 days' ELSE interval '3 days' END
-              FROM open o WHERE a.id = o.id RETURNING o.r)
-            SELECT (SELECT count(*) FROM expired), (SELECT count(*) FILTER (WHERE r % 10 = 0 OR r % 30 = 0) FROM touched),
-                   (SELECT count(*) FILTER (WHERE r % 30 = 0) FROM touched);
-            """, new { org }, commandTimeout: 600);
-        await conn.ExecuteAsync("""
-            INSERT INTO devices (token, person_id, organization_id, platform)
-            SELECT 'bench-' || id, id, organization_id, 'android' FROM people WHERE organization_id = @org;
-            RESET session_replication_role;
-            """, new { org }, commandTimeout: 600);
-        await conn.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 600);
-        return counts;
     }
 }

@@ -17,7 +17,8 @@ public sealed class RosterScenario : IScenario
     public async Task<ScenarioResult> RunAsync(BenchContext ctx, CancellationToken ct)
     {
         var (db, org) = await ctx.SharedOrgAsync();
-        var server = await ctx.StartServerAsync(db);
+        // Reads only: the notification dispatcher is off so that no backlog of an earlier scenario competes with them.
+        var server = await ctx.StartServerAsync(db, new Dictionary<string, string?> { ["Notifications:DispatcherEnabled"] = "false" });
         var chapter = org.Chapters[0];
         Reader[] readers =
         [

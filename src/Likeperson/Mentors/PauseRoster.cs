@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
@@ -39,44 +38,31 @@ public static class PauseRoster
     {
         var take = Paging.Limit(limit);
         var after = Paging.Decode<Cursor>(cursor);
-        var rows = await db.AsPersonAsync(user.PersonId(), s => PageAsync(s, chapterId, take, after, clock.GetUtcNow()), ct);
+        var parameters = new DynamicParameters(new { chapterId, p = after?.P, m = after?.M, fetch = take + 1, now = clock.GetUtcNow() });
+        var rows = await db.AsPersonAtOnceAsync(user.PersonId(), $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(after is not null)}",
+            parameters, async results =>
+            {
+                if (!await results.ReadSingleAsync<bool>()) throw new ApiException(404, "not_found", "No such person in any organisation.");
+                return (await results.ReadAsync<RosterRow>()).ToList();
+            }, ct);
         var next = rows.Count > take ? Paging.Encode(new Cursor(rows[take - 1].PausedAt, rows[take - 1].MentorId)) : null;
         return TypedResults.Ok(new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next));
     }
 
     /// <summary>
-    /// One statement per page: the mentors, their live pause, chapters, overdue and open assignments. Two ways to find the
-    /// page's live pauses, both stopping early: an org admin's whole roster walks pause_records_live_roster (organisation,
-    /// newest first) and stops at the page size; any narrower scope (a coordinator's chapters, a chapter filter, a mentor
-    /// themself) starts from its mentors (chapter_memberships by chapter) and looks up each one's live pause
-    /// (pause_records_one_live_per_mentor), so its cost follows the chapter's size, not the organisation's.
+    /// One statement per page, sent with the caller's identity in one round trip: the mentors, their live pause, chapters,
+    /// overdue and open assignments. Row-level security decides who is visible; the statement only chooses how to find
+    /// the page's live pauses so that it stops early. An org admin's whole roster walks pause_records_live_roster
+    /// (organisation, newest first) and stops at the page size. Any narrower scope (a chapter filter, a coordinator's
+    /// chapters, a mentor themself) starts from its mentors (chapter_memberships by chapter) and looks up each one's live
+    /// pause (pause_records_one_live_per_mentor), so its cost follows the chapters' size, not the organisation's. Both
+    /// branches are in the statement; the one that does not apply is cut by a one-time filter before it reads anything.
     /// </summary>
-    private static async Task<List<RosterRow>> PageAsync(Session s, Guid? chapterId, int take, Cursor? after, DateTimeOffset now)
+    private static string PageSql(bool hasCursor)
     {
-        var caller = s.Person;
-        // The caller's scope spelled out (RLS enforces the same): the whole organisation, the mentors of the chapters
-        // they coordinate, or themself.
-        string? scope = chapterId is not null
-            ? "SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = @chapterId"
-            : caller.OrgAdmin ? null
-            : caller.IsCoordinator
-                ? "SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = ANY(@coordinated) UNION SELECT @me"
-                : "SELECT @me AS person_id";
-        var where = new StringBuilder();
-        if (chapterId is not null && !caller.OrgAdmin)
-            where.Append(caller.IsCoordinator
-                ? " AND (pr.mentor_id = @me OR pr.mentor_id IN (SELECT person_id FROM chapter_memberships WHERE role = 'peer_mentor' AND chapter_id = ANY(@coordinated)))"
-                : " AND pr.mentor_id = @me");
-        if (after is not null)
-            where.Append(" AND (pr.paused_at < @p OR (pr.paused_at = @p AND pr.mentor_id > @m))");
-        // LIMIT 1 (a mentor has at most one live pause) keeps the lookup a nested loop over the scope's mentors.
-        var livePauses = scope is null
-            ? "pause_records pr"
-            : $"""
-              ({scope}) scope
-              CROSS JOIN LATERAL (SELECT * FROM pause_records l WHERE l.mentor_id = scope.person_id AND l.status IN ('paused', 'expired_cert') LIMIT 1) pr
-              """;
-        return (await s.Connection.QueryAsync<RosterRow>($"""
+        var cursor = hasCursor ? " AND (pr.paused_at < @p OR (pr.paused_at = @p AND pr.mentor_id > @m))" : "";
+        const string wholeOrganisation = "@chapterId::uuid IS NULL AND (SELECT auth_is_org_admin())";
+        return $"""
             SELECT pr.mentor_id, pe.display_name,
                    coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
                              WHERE c.person_id = pr.mentor_id AND c.role = 'peer_mentor'), '{"{}"}') AS chapter_ids,
@@ -84,21 +70,33 @@ public static class PauseRoster
                    coalesce(pr.expected_return_date < today.d, false) AS overdue, pr.certification_expires_at,
                    (SELECT count(*) FROM assignments a WHERE a.peer_mentor_id = pr.mentor_id AND a.status IN ('open', 'pending'))::int
                      AS open_assignment_count
-            FROM (SELECT (@now AT TIME ZONE o.timezone)::date AS d FROM organizations o WHERE o.id = @org) today
+            FROM (SELECT o.id AS org, (@now AT TIME ZONE o.timezone)::date AS d FROM organizations o WHERE o.id = (SELECT auth_org_id())) today
             CROSS JOIN LATERAL (
-              SELECT pr.*, m.status AS mentor_status, m.certification_expires_at
-              FROM {livePauses} JOIN peer_mentors m ON m.id = pr.mentor_id
-              WHERE pr.organization_id = @org AND pr.status IN ('paused', 'expired_cert')
-                AND m.status IN ('paused', 'pending_reactivation'){where}
-              ORDER BY pr.paused_at DESC, pr.mentor_id
-              LIMIT @fetch) pr
+              (SELECT pr.*, m.status AS mentor_status, m.certification_expires_at
+               FROM pause_records pr JOIN peer_mentors m ON m.id = pr.mentor_id
+               WHERE {wholeOrganisation} AND pr.organization_id = today.org AND pr.status IN ('paused', 'expired_cert')
+                 AND m.status IN ('paused', 'pending_reactivation'){cursor}
+               ORDER BY pr.paused_at DESC, pr.mentor_id
+               LIMIT @fetch)
+              UNION ALL
+              (SELECT pr.*
+               FROM (SELECT person_id FROM chapter_memberships
+                     WHERE role = 'peer_mentor' AND chapter_id = ANY (CASE WHEN @chapterId::uuid IS NULL
+                                                                           THEN (SELECT auth_coordinated_chapters())
+                                                                           ELSE ARRAY[@chapterId::uuid] END)
+                     UNION SELECT current_person_id() WHERE @chapterId::uuid IS NULL) scope
+               -- LIMIT 1 (at most one live pause per mentor) keeps this a nested loop over the scope's mentors.
+               CROSS JOIN LATERAL (SELECT l.*, m.status AS mentor_status, m.certification_expires_at
+                                   FROM pause_records l JOIN peer_mentors m ON m.id = l.mentor_id
+                                   WHERE l.mentor_id = scope.person_id AND l.status IN ('paused', 'expired_cert')
+                                     AND m.status IN ('paused', 'pending_reactivation') LIMIT 1) pr
+               WHERE NOT ({wholeOrganisation}) AND pr.organization_id = today.org{cursor}
+               ORDER BY pr.paused_at DESC, pr.mentor_id
+               LIMIT @fetch)) pr
             JOIN people pe ON pe.id = pr.mentor_id
             ORDER BY pr.paused_at DESC, pr.mentor_id
-            """, new
-        {
-            org = caller.OrganizationId, me = caller.PersonId, coordinated = caller.CoordinatedChapters, chapterId,
-            p = after?.P, m = after?.M, fetch = take + 1, now,
-        })).ToList();
+            LIMIT @fetch
+            """;
     }
 
     private sealed class RosterRow

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
 using Likeperson.Database;
@@ -26,47 +24,84 @@ public sealed record PushOutcome(Guid Id, NotificationStatus Status, string? Err
 
 /// <summary>
 /// Sends every `pending` push row, whoever created it (dispatcher, digest job), through FCM. A
-/// claim leases the row (next_attempt_at = now + lease) in a short transaction; the HTTP calls run
-/// outside any transaction, up to Push:Fcm:Concurrency rows at once; outcomes are written back
-/// in batches. An instance that dies mid-send leaves the lease to expire, and another claim sends
-/// again (at least once; MaxClaims bounds it). Woken by NOTIFY likeperson_push, polling as a net.
+/// claim leases rows (next_attempt_at = now + lease) in a short transaction, many at a time: the
+/// claimed rows wait in memory for one of Push:Fcm:Concurrency senders, and the queue is topped up
+/// in one claim whenever it falls to half, so a backlog costs one claim per hundred-odd rows, not
+/// one per row. The HTTP calls run outside any transaction; outcomes are written back in batches.
+/// An instance that dies mid-send leaves the lease to expire, and another claim sends again (at
+/// least once; MaxClaims bounds it); one that stops normally hands its unsent rows back at once.
+/// Woken by NOTIFY likeperson_push, polling as a net.
 /// </summary>
-public sealed class PushSender(Db db, FcmClient fcm, NotificationWakeups wakeups, PushOptions push, NotificationOptions options,
+public sealed partial class PushSender(Db db, FcmClient fcm, NotificationWakeups wakeups, PushOptions push, NotificationOptions options,
     ILogger<PushSender> log) : BackgroundService
 {
-    private const int MaxClaim = 200;
-    private readonly SemaphoreSlim _slots = new(Math.Max(1, push.Fcm.Concurrency));
+    private readonly int _senders = Math.Max(1, push.Fcm.Concurrency);
+    private int Capacity => 4 * _senders; // claimed, not yet finished
+    private int _held;
+    private readonly Wakeup _room = new();
+    private readonly Channel<PushRow> _queue = Channel.CreateUnbounded<PushRow>();
     private readonly Channel<PushOutcome> _outcomes = Channel.CreateUnbounded<PushOutcome>();
-    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         if (!options.SenderEnabled) return;
         var writing = Task.Run(WriteOutcomesAsync, CancellationToken.None);
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await _slots.WaitAsync(ct);
-                var wanted = 1;
-                while (wanted < MaxClaim && _slots.Wait(0)) wanted++;
-                IReadOnlyList<PushRow> rows = [];
-                try { rows = await ClaimAsync(wanted, ct); }
-                catch (Exception e) when (!ct.IsCancellationRequested) { log.LogWarning(e, "Claiming push rows failed"); }
-                finally { if (rows.Count < wanted) _slots.Release(wanted - rows.Count); }
-                foreach (var row in rows)
-                {
-                    var sending = SendAsync(row, ct);
-                    _inFlight[sending] = 0;
-                    _ = sending.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
-                }
-                if (rows.Count < wanted) await wakeups.Push.WaitAsync(options.PollInterval, ct);
-            }
-        }
+        var senders = Enumerable.Range(0, _senders).Select(_ => Task.Run(() => SendLoopAsync(ct), CancellationToken.None)).ToArray();
+        try { await ClaimLoopAsync(ct); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        await Task.WhenAll(_inFlight.Keys); // cancelled sends end quickly; their leases give the rows back
+        await Task.WhenAll(senders); // cancelled sends end quickly; their leases give the rows back
+        await HandBackAsync();
         _outcomes.Writer.TryComplete();
         await writing;
+    }
+
+    private async Task ClaimLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var room = Capacity - Volatile.Read(ref _held);
+            if (room < Capacity / 2)
+            {
+                await _room.WaitAsync(options.PollInterval, ct);
+                continue;
+            }
+            IReadOnlyList<PushRow> rows = [];
+            try { rows = await ClaimAsync(room, ct); }
+            catch (Exception e) when (!ct.IsCancellationRequested) { log.LogWarning(e, "Claiming push rows failed"); }
+            Interlocked.Add(ref _held, rows.Count);
+            foreach (var row in rows) _queue.Writer.TryWrite(row);
+            if (rows.Count < room) await wakeups.Push.WaitAsync(options.PollInterval, ct);
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(ct))
+                while (!ct.IsCancellationRequested && _queue.Reader.TryRead(out var row))
+                {
+                    await SendAsync(row, ct);
+                    // Crossing down to half full: the claim loop tops the queue up.
+                    if (Interlocked.Decrement(ref _held) == Capacity / 2) _room.Signal();
+                }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    /// <summary>Rows claimed but never sent (the instance is stopping) are due again now, not after their lease.</summary>
+    private async Task HandBackAsync()
+    {
+        var ids = new List<Guid>();
+        while (_queue.Reader.TryRead(out var row)) ids.Add(row.Id);
+        if (ids.Count == 0) return;
+        try
+        {
+            await db.AsWorkerAsync(conn => conn.ExecuteAsync("""
+                UPDATE notifications SET next_attempt_at = now(), attempts = attempts - 1 WHERE id = ANY(@ids) AND status = 'pending'
+                """, new { ids = ids.ToArray() }));
+        }
+        catch (Exception e) { log.LogWarning(e, "Handing back {Count} unsent push rows failed; they are sent after their lease", ids.Count); }
     }
 
     /// <summary>Leases up to <paramref name="limit"/> due push rows to this sender.</summary>
@@ -81,81 +116,4 @@ public sealed class PushSender(Db db, FcmClient fcm, NotificationWakeups wakeups
                       (SELECT o.payload->>'transition' FROM outbox o WHERE o.id = n.outbox_id) AS transition,
                       coalesce((SELECT array_agg(d.token ORDER BY d.created_at) FROM devices d WHERE d.person_id = n.recipient_id), '{}') AS tokens
             """, new { limit, lease = push.Fcm.Lease }, cancellationToken: ct))).ToList(), ct);
-
-    private async Task SendAsync(PushRow row, CancellationToken ct)
-    {
-        try
-        {
-            var outcome = await DeliverAsync(row, ct);
-            if (outcome.Status != NotificationStatus.Sent)
-                log.LogWarning("Push delivery failed: mentor {MentorId}, transition {Transition}, notification {NotificationId} ({Type}), status {Status}, error {Error}",
-                    row.MentorId, row.Transition ?? row.Type, row.Id, row.Type, SnakeCase.Of(outcome.Status), outcome.Error);
-            _outcomes.Writer.TryWrite(outcome);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { /* the lease expires and the row is sent again */ }
-        catch (Exception e) { log.LogError(e, "Sending push notification {NotificationId} failed unexpectedly; it is retried after its lease", row.Id); }
-        finally { _slots.Release(); }
-    }
-
-    private async Task<PushOutcome> DeliverAsync(PushRow row, CancellationToken ct)
-    {
-        if (row.Attempts > push.Fcm.MaxClaims)
-            return new(row.Id, NotificationStatus.Failed, $"Given up: the send was interrupted {row.Attempts - 1} times.", []);
-        if (row.Tokens.Length == 0)
-            return new(row.Id, NotificationStatus.Undeliverable, "The recipient has no registered device.", []);
-        var message = new PushMessage(row.Title, row.Body, StringData(row));
-        var results = await Task.WhenAll(row.Tokens.Select(async t => (Token: t, Result: await fcm.SendAsync(t, message, ct))));
-        var gone = results.Where(r => r.Result.Kind == PushResultKind.Unregistered).Select(r => r.Token).ToArray();
-        var errors = string.Join("; ", results.Where(r => r.Result.Kind != PushResultKind.Sent)
-            .Select(r => $"device …{r.Token[^Math.Min(6, r.Token.Length)..]}: {r.Result.Error}"));
-        if (results.Any(r => r.Result.Kind == PushResultKind.Sent))
-            return new(row.Id, NotificationStatus.Sent, errors.Length > 0 ? errors : null, gone);
-        if (gone.Length == results.Length)
-            return new(row.Id, NotificationStatus.Undeliverable, $"Every device token was unregistered (deleted): {errors}", gone);
-        return new(row.Id, NotificationStatus.Failed, errors, gone);
-    }
-
-    /// <summary>FCM data values are strings; null becomes "". The app gets the row's id and type to report delivery.</summary>
-    private static Dictionary<string, string> StringData(PushRow row)
-    {
-        var data = new Dictionary<string, string> { ["notification_id"] = row.Id.ToString(), ["type"] = row.Type };
-        foreach (var p in JsonDocument.Parse(row.Data).RootElement.EnumerateObject())
-            data[p.Name] = p.Value.ValueKind switch
-            {
-                JsonValueKind.Null => "",
-                JsonValueKind.String => p.Value.GetString()!,
-                _ => p.Value.GetRawText(),
-            };
-        return data;
-    }
-
-    private async Task WriteOutcomesAsync()
-    {
-        var reader = _outcomes.Reader;
-        while (await reader.WaitToReadAsync())
-        {
-            var batch = new List<PushOutcome>();
-            while (batch.Count < 500 && reader.TryRead(out var outcome)) batch.Add(outcome);
-            try { await WriteAsync(batch); }
-            catch (Exception e) { log.LogWarning(e, "Recording {Count} push outcomes failed; those rows are sent again after their lease", batch.Count); }
-        }
-    }
-
-    /// <summary>A row the app already reported delivered/opened keeps that status; only sent_at and error are added.</summary>
-    public Task WriteAsync(IReadOnlyList<PushOutcome> batch) => db.AsWorkerAsync(async conn =>
-    {
-        await conn.ExecuteAsync("""
-            UPDATE notifications n
-            SET status = CASE WHEN n.status = 'pending' THEN o.status ELSE n.status END, error = o.error, next_attempt_at = NULL,
-                sent_at = CASE WHEN o.status = 'sent' THEN coalesce(n.sent_at, now()) ELSE n.sent_at END
-            FROM unnest(@ids::uuid[], @statuses::text[], @errors::text[]) AS o(id, status, error)
-            WHERE n.id = o.id AND n.status NOT IN ('failed', 'undeliverable');
-            DELETE FROM devices WHERE token = ANY(@gone);
-            """, new
-        {
-            ids = batch.Select(o => o.Id).ToArray(), statuses = batch.Select(o => SnakeCase.Of(o.Status)).ToArray(),
-            errors = batch.Select(o => o.Error).ToArray(), gone = batch.SelectMany(o => o.UnregisteredTokens).Distinct().ToArray(),
-        });
-        return 0;
-    });
 }

@@ -43,6 +43,8 @@ public sealed class FakeFcm : IAsyncDisposable
     public ConcurrentQueue<FcmSend> Sends { get; } = new();
     /// <summary>When set (e.g. 500 or 503), every send fails with this status: FCM permanently down. The token endpoint still works.</summary>
     public int? FailEverySend { get; set; }
+    /// <summary>`expires_in` of the access tokens handed out (Google's are an hour).</summary>
+    public int TokenLifetimeSeconds { get; set; } = 3600;
     public int TokenRequests => _tokens;
     public Uri BaseAddress { get; private set; } = null!;
     public string ServiceAccountFile { get; private set; } = "";
@@ -130,7 +132,7 @@ public sealed class FakeFcm : IAsyncDisposable
         }
         var access = $"fake-access-{Interlocked.Increment(ref _tokens)}";
         _issued[access] = 0;
-        await http.Response.WriteAsJsonAsync(new { access_token = access, expires_in = 3600, token_type = "Bearer" });
+        await http.Response.WriteAsJsonAsync(new { access_token = access, expires_in = TokenLifetimeSeconds, token_type = "Bearer" });
     }
 
     private static Task ErrorAsync(HttpContext http, int status, string statusText, string? errorCode)

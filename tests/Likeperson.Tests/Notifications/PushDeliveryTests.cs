@@ -238,6 +238,22 @@ public sealed class PushDeliveryTests(PushServer server) : IClassFixture<PushSer
 
     private static PushMessage Message => new("Title", "Body", new Dictionary<string, string> { ["k"] = "v" });
 
+    [Theory]
+    [InlineData(3600, 1)] // an hour: one token for every send
+    [InlineData(60, 3)]   // already inside Google.Apis.Auth's refresh window: a new token each time
+    public async Task FcmClient_AccessToken_CachedUntilItIsAboutToExpire(int lifetimeSeconds, int tokenRequests)
+    {
+        await using var fcm = await FakeFcm.StartAsync();
+        fcm.TokenLifetimeSeconds = lifetimeSeconds;
+        using var client = Client(fcm, new WaitRecorder());
+
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(PushResultKind.Sent, (await client.SendAsync($"cache-{i}", Message, default)).Kind);
+
+        Assert.Equal(tokenRequests, fcm.TokenRequests);
+        Assert.All(fcm.Sends, s => Assert.StartsWith("Bearer fake-access-", s.Authorization));
+    }
+
     [Fact]
     public async Task FcmClient_RetryAfterInSeconds_WaitsExactlyThatLongBeforeTheRetry()
     {

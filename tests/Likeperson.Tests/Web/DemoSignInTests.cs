@@ -61,6 +61,16 @@ public sealed class DemoSignInTests(DemoServer server) : IClassFixture<DemoServe
     }
 
     [Fact]
+    public void SignInHelp_PrintedAtStart_GivesTheUrlTheTokenCommandAndEveryDemoPersonsId()
+    {
+        var help = DemoApi.SignInHelp("http://127.0.0.1:5080");
+
+        Assert.Contains("Likeperson is running at http://127.0.0.1:5080", help);
+        Assert.Contains("curl -s -X POST http://127.0.0.1:5080/api/v1/demo/tokens/<id>", help);
+        Assert.All(DemoData.People, p => Assert.Contains(p.Id.ToString(), help.Split('\n').Single(l => l.Contains(p.DisplayName))));
+    }
+
+    [Fact]
     public async Task DemoSignIn_PeerMentor_LandsOnTheirOwnPage()
     {
         var browser = server.Anonymous();
