@@ -97,15 +97,17 @@ public sealed class StreamScenario : IScenario
 
         // (a) every coordinator of every chapter; memory measured with the streams open and idle.
         Phase chapters;
-        double residentPer1000, heapPer1000, teardownSeconds;
+        double residentPer1000, heapPer1000, openSeconds, teardownSeconds;
         await using (var clients = new SseClients(server.BaseAddress, log))
         {
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             var rss0 = server.ResidentBytes();
             var heap0 = (await server.MetricsAsync(probe, ct))["dotnet_gc_heap_bytes"];
             var tokens = org.Coordinators.SelectMany(c => c).Select(ctx.Token).ToList();
+            var opening = Stopwatch.StartNew();
             await clients.OpenAsync(tokens, "", 50, ct);
             await WaitForSubscribersAsync(tokens.Count);
+            openSeconds = opening.Elapsed.TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
             residentPer1000 = (server.ResidentBytes() - rss0) / 1048576.0 * 1000 / tokens.Count;
             heapPer1000 = ((await server.MetricsAsync(probe, ct))["dotnet_gc_heap_bytes"] - heap0) / 1048576.0 * 1000 / tokens.Count;
@@ -138,10 +140,12 @@ public sealed class StreamScenario : IScenario
             ["stream_queries_per_event_1000"] = chapters.QueriesPerChange,
             ["stream_queries_per_event_1000_over_10"] = ratio,
         };
-        return new ScenarioResult(figures, Markdown(ctx, size, [few, chapters, admins], residentPer1000, heapPer1000, teardownSeconds, ratio, load));
+        return new ScenarioResult(figures,
+            Markdown(ctx, size, [few, chapters, admins], residentPer1000, heapPer1000, openSeconds, teardownSeconds, ratio, load));
     }
 
-    private static string Markdown(BenchContext ctx, Size size, Phase[] phases, double rss, double heap, double teardown, double ratio, string load)
+    private static string Markdown(BenchContext ctx, Size size, Phase[] phases, double rss, double heap, double open, double teardown,
+        double ratio, string load)
     {
         static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString(v >= 100 ? "0" : v >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
         var (few, chapters, admins) = (phases[0], phases[1], phases[2]);
@@ -180,8 +184,9 @@ public sealed class StreamScenario : IScenario
               all {chapters.Subscribers:N0} coordinators, {size.CoordinatorsPerChapter} in each of {size.Chapters} chapters, a change
               reaching its chapter's {size.CoordinatorsPerChapter}; **admins**: {admins.Subscribers} org admins, every change reaching all of them.
             - **Memory**: {F(rss)} MB of server RSS per 1,000 open, idle streams (RSS with the {chapters.Subscribers:N0} coordinator
-              streams open minus before, scaled; managed heap {F(heap)} MB). When they closed, the server's subscriber gauge was
-              back to 0 within {F(teardown)} s.
+              streams open minus before, scaled; managed heap {F(heap)} MB). Opening them (50 at a time: token check, one start
+              read and one replay read each) took {F(open)} s; when they closed, the server's subscriber gauge was back to 0
+              within {F(teardown)} s.
             - **Queries per change**: the stream's database round trips (`likeperson_stream_db_queries_total` of the server's
               `/metrics`) per change committed: {F(few.QueriesPerChange)} with {few.Subscribers} subscribers and
               {F(chapters.QueriesPerChange)} with {chapters.Subscribers:N0}: ratio **{F(ratio)}**, {flat}. One read per NOTIFY at

@@ -56,18 +56,39 @@ public sealed class StreamReads(WorkerDataSource worker, StreamMetrics metrics)
     {
         await using var conn = await worker.Source.OpenConnectionAsync(ct);
         var orgs = work.Select(w => w.Org).ToArray();
-        using var results = await conn.QueryMultipleAsync(new CommandDefinition("""
-            SELECT e.organization_id, e.position, e.event_type, e.chapter_ids, e.mentor_id, e.recipient_id, e.payload::text AS payload
-            FROM unnest(@orgs::uuid[], @heads::bigint[]) AS w(org, head)
-            CROSS JOIN LATERAL (SELECT * FROM change_events c WHERE c.organization_id = w.org AND c.position > w.head
-                                ORDER BY c.position LIMIT @limit) e
-            ORDER BY e.organization_id, e.position;
-            SELECT organization_id, scope_epoch FROM stream_state WHERE organization_id = ANY(@orgs);
-            """, new { orgs, heads = work.Select(w => w.Head).ToArray(), limit }, cancellationToken: ct));
-        var events = (await results.ReadAsync<EventRow>()).GroupBy(r => r.OrganizationId!.Value)
-            .ToDictionary(g => g.Key, g => g.Select(r => r.ToEvent()).ToList());
-        var epochs = (await results.ReadAsync<(Guid Org, long Epoch)>()).ToDictionary(r => r.Org, r => r.Epoch);
-        metrics.FanOutRead(events.Values.Sum(e => e.Count));
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    SELECT e.organization_id, e.position, e.event_type, e.chapter_ids, e.mentor_id, e.recipient_id, e.payload::text
+                    FROM unnest($1::uuid[], $2::bigint[]) AS w(org, head)
+                    CROSS JOIN LATERAL (SELECT * FROM change_events c WHERE c.organization_id = w.org AND c.position > w.head
+                                        ORDER BY c.position LIMIT $3) e
+                    ORDER BY e.organization_id, e.position
+                    """) { Parameters = { new() { Value = orgs }, new() { Value = work.Select(w => w.Head).ToArray() }, new() { Value = limit } } },
+                new NpgsqlBatchCommand("SELECT organization_id, scope_epoch FROM stream_state WHERE organization_id = ANY($1)")
+                    { Parameters = { new() { Value = orgs } } },
+            },
+        };
+        // This runs once per NOTIFY: prepared once per pooled connection, it is neither parsed nor planned again (about half
+        // the database's and this process's CPU of a read of one event).
+        await batch.PrepareAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var events = new Dictionary<Guid, List<ChangeEvent>>();
+        var read = 0;
+        while (await reader.ReadAsync(ct))
+        {
+            var org = reader.GetGuid(0);
+            if (!events.TryGetValue(org, out var list)) events[org] = list = [];
+            list.Add(new ChangeEvent(reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<Guid[]>(3),
+                reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetString(6)));
+            read++;
+        }
+        await reader.NextResultAsync(ct);
+        var epochs = new Dictionary<Guid, long>();
+        while (await reader.ReadAsync(ct)) epochs[reader.GetGuid(0)] = reader.GetInt64(1);
+        metrics.FanOutRead(read);
         return (events, epochs);
     }
 
