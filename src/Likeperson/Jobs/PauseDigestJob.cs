@@ -46,7 +46,7 @@ public sealed class PauseDigestJob(WorkerDataSource worker, NotificationWriter w
             SELECT n.id, n.type, n.channel, n.mentor_id, n.outbox_id, coalesce(n.data->>'mentor_display_name', p.display_name) AS mentor_name, n.created_at
             FROM notifications n LEFT JOIN people p ON p.id = n.mentor_id
             WHERE n.organization_id = @org AND n.recipient_id = @recipient AND n.status = 'held'
-            ORDER BY n.created_at, n.id FOR UPDATE OF n
+            ORDER BY n.outbox_id, n.created_at, n.id FOR UPDATE OF n -- transition order: one dispatch batch shares created_at
             """, new { org, recipient }, tx, cancellationToken: ct))).ToList();
         if (held.Count == 0) return 0;
 
