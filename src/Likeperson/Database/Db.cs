@@ -62,9 +62,12 @@ public sealed class Db(AppDataSource app, WorkerDataSource worker) : IAsyncDispo
     {
         await using var conn = await app.Source.OpenConnectionAsync(ct);
         parameters.Add("app_person_id", personId.ToString());
-        await using var reader = await conn.ExecuteReaderAsync(new CommandDefinition(
-            $"SELECT set_config('app.person_id', @app_person_id, true);\n{sql}", parameters, cancellationToken: ct));
-        return await read(new BatchResults(reader, ct));
+        return await BatchResults.QueryAsync(conn, new CommandDefinition(
+            $"SELECT set_config('app.person_id', @app_person_id, true);\n{sql}", parameters, cancellationToken: ct), async results =>
+        {
+            await results.SkipAsync(); // the identity
+            return await read(results);
+        });
     }
 
     public async Task<T> AsWorkerAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct = default,

@@ -18,7 +18,7 @@ public sealed class JobHealth(WorkerDataSource worker, JobOptions options, TimeP
     {
         var now = clock.GetUtcNow();
         await using var conn = await worker.Source.OpenConnectionAsync(ct);
-        await using var multi = await conn.QueryMultipleAsync(new CommandDefinition("""
+        return await BatchResults.QueryAsync(conn, new CommandDefinition("""
             SELECT job, organization_id, id, error FROM (
               SELECT DISTINCT ON (job, organization_id) job, organization_id, id, status, error FROM job_runs
               ORDER BY job, organization_id, started_at DESC, id DESC) last
@@ -37,17 +37,19 @@ public sealed class JobHealth(WorkerDataSource worker, JobOptions options, TimeP
         {
             now, at = TimeOnly.FromTimeSpan(options.NightlyAt), stuck = options.Schedule.StuckAfter, missed = options.Schedule.MissedAfter,
             grace = ExpiredActiveGrace,
-        }, cancellationToken: ct));
-        var problems = new List<string>();
-        foreach (var f in await multi.ReadAsync<(string Job, Guid? Org, Guid Id, string? Error)>())
-            problems.Add($"job {f.Job}{For(f.Org)}: the last run ({f.Id}) failed: {f.Error}");
-        foreach (var s in await multi.ReadAsync<(string Job, Guid? Org, Guid Id, DateTime StartedAt)>())
-            problems.Add($"job {s.Job}{For(s.Org)}: run {s.Id} has been running since {s.StartedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}");
-        foreach (var m in await multi.ReadAsync<(string Job, Guid? Org, DateTime Slot)>())
-            problems.Add($"job {m.Job}{For(m.Org)}: the slot of {m.Slot:yyyy-MM-dd'T'HH:mm:ss'Z'} has no run");
-        foreach (var e in await multi.ReadAsync<(Guid Org, long Count)>())
-            problems.Add($"organisation {e.Org}: {e.Count} mentor(s) with an expired certification are still active after the nightly run");
-        return problems;
+        }, cancellationToken: ct), async multi =>
+        {
+            var problems = new List<string>();
+            foreach (var f in await multi.ReadAsync<(string Job, Guid? Org, Guid Id, string? Error)>())
+                problems.Add($"job {f.Job}{For(f.Org)}: the last run ({f.Id}) failed: {f.Error}");
+            foreach (var s in await multi.ReadAsync<(string Job, Guid? Org, Guid Id, DateTime StartedAt)>())
+                problems.Add($"job {s.Job}{For(s.Org)}: run {s.Id} has been running since {s.StartedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+            foreach (var m in await multi.ReadAsync<(string Job, Guid? Org, DateTime Slot)>())
+                problems.Add($"job {m.Job}{For(m.Org)}: the slot of {m.Slot:yyyy-MM-dd'T'HH:mm:ss'Z'} has no run");
+            foreach (var e in await multi.ReadAsync<(Guid Org, long Count)>())
+                problems.Add($"organisation {e.Org}: {e.Count} mentor(s) with an expired certification are still active after the nightly run");
+            return problems;
+        });
     }
 
     private static string For(Guid? org) => org is { } id ? $" for organisation {id}" : "";

@@ -20,12 +20,14 @@ public static class PauseRoster
         var now = clock.GetUtcNow();
         var items = await db.AsPersonAsync(user.PersonId(), async s =>
         {
-            await using var results = await s.Connection.QueryMultipleAsync($"""
+            return await BatchResults.QueryAsync(s.Connection, new CommandDefinition($"""
                 SELECT EXISTS (SELECT 1 FROM peer_mentors WHERE id = @mentorId);
                 SELECT {PauseRow.Columns} FROM pause_records WHERE mentor_id = @mentorId ORDER BY paused_at, created_at, id;
-                """, new { mentorId });
-            if (!await results.ReadSingleAsync<bool>()) throw ApiException.NotFound("Mentor");
-            return (await results.ReadAsync<PauseRow>()).Select(p => p.ToResponse(now)).ToList();
+                """, new { mentorId }, cancellationToken: ct), async results =>
+            {
+                if (!await results.ReadSingleAsync<bool>()) throw ApiException.NotFound("Mentor");
+                return (await results.ReadAsync<PauseRow>()).Select(p => p.ToResponse(now)).ToList();
+            });
         }, ct);
         return TypedResults.Ok(new Page<PauseResponse>(items, null));
     }

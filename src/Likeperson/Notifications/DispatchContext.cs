@@ -1,4 +1,5 @@
 using Dapper;
+using Likeperson.Database;
 using Npgsql;
 
 namespace Likeperson.Notifications;
@@ -67,7 +68,7 @@ public static class DispatchContext
     {
         T[] Column<T>(Func<PlannedRow, T> pick) => rows.Select(pick).ToArray();
         var told = rows.Where(r => r.Plan.AudienceType is not null).ToList();
-        await using var multi = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
+        return await BatchResults.QueryAsync(conn, new CommandDefinition(Sql, new
         {
             ids = Column(r => r.Row.Id), orgs = Column(r => r.Row.OrganizationId), mentors = Column(r => r.Payload.MentorId),
             pauses = Column(r => r.Payload.PauseId),
@@ -76,8 +77,10 @@ public static class DispatchContext
             occurred = Column(r => r.Occurred.UtcDateTime),
             audienceTypes = Column(r => r.Plan.AudienceType is { } t ? SnakeCase.Of(t) : null),
             mentorTypes = Column(r => r.Plan.MentorType is { } t ? SnakeCase.Of(t) : null),
-        }, cancellationToken: ct));
-        var contexts = (await multi.ReadAsync<ContextRow>()).ToDictionary(c => c.OutboxId);
-        return (contexts, (await multi.ReadAsync<RecipientRow>()).ToLookup(r => r.OutboxId));
+        }, cancellationToken: ct), async results =>
+        {
+            var contexts = (await results.ReadAsync<ContextRow>()).ToDictionary(c => c.OutboxId);
+            return (contexts, (await results.ReadAsync<RecipientRow>()).ToLookup(r => r.OutboxId));
+        });
     }
 }

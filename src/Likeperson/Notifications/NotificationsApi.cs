@@ -46,7 +46,7 @@ public static class NotificationsApi
         var page = await db.AsPersonAsync(user.PersonId(), async s =>
         {
             var me = s.Person.PersonId;
-            await using var multi = await s.Connection.QueryMultipleAsync(new CommandDefinition("""
+            return await BatchResults.QueryAsync(s.Connection, new CommandDefinition("""
                 SELECT notification_json(n)::text AS json, n.created_at, n.id FROM notifications n
                 WHERE n.recipient_id = @me AND n.channel = 'in_app' AND n.status <> 'held' AND n.digest_id IS NULL
                   AND (NOT @unread OR n.status IN ('pending', 'sent', 'delivered'))
@@ -55,12 +55,14 @@ public static class NotificationsApi
                 SELECT count(*)::int FROM notifications
                 WHERE recipient_id = @me AND channel = 'in_app' AND status IN ('pending', 'sent', 'delivered') AND digest_id IS NULL;
                 """, new { me, unread = unread ?? false, afterAt = after?.CreatedAt, afterId = after?.Id ?? Guid.Empty, take },
-                cancellationToken: ct));
-            var rows = (await multi.ReadAsync<InboxRow>()).ToList();
-            var unreadCount = await multi.ReadSingleAsync<int>();
-            var next = rows.Count > take ? Paging.Encode(new InboxCursor(rows[take - 1].CreatedAt, rows[take - 1].Id)) : null;
-            var items = rows.Take(take).Select(r => JsonSerializer.Deserialize<NotificationItem>(r.Json, SqlJson)!).ToList();
-            return new NotificationPage(items, next, unreadCount);
+                cancellationToken: ct), async results =>
+            {
+                var rows = await results.ReadAsync<InboxRow>();
+                var unreadCount = await results.ReadSingleAsync<int>();
+                var next = rows.Count > take ? Paging.Encode(new InboxCursor(rows[take - 1].CreatedAt, rows[take - 1].Id)) : null;
+                var items = rows.Take(take).Select(r => JsonSerializer.Deserialize<NotificationItem>(r.Json, SqlJson)!).ToList();
+                return new NotificationPage(items, next, unreadCount);
+            });
         }, ct);
         return TypedResults.Ok(page);
     }

@@ -24,21 +24,22 @@ public static class WhoAmIApi
         TypedResults.Ok(await db.AsPersonAsync(user.PersonId(), async s =>
         {
             var caller = s.Caller ?? throw ApiException.NotFound("Person");
-            await using var multi = await s.Connection.QueryMultipleAsync(new CommandDefinition("""
+            var (person, chapters) = await BatchResults.QueryAsync(s.Connection, new CommandDefinition("""
                 SELECT p.display_name, o.id, o.name, o.timezone FROM people p JOIN organizations o ON o.id = p.organization_id WHERE p.id = @me;
                 SELECT c.id, c.name, array_agg(m.role ORDER BY m.role) AS roles
                 FROM chapter_memberships m JOIN chapters c ON c.id = m.chapter_id
                 WHERE m.person_id = @me GROUP BY c.id, c.name ORDER BY c.name;
-                """, new { me = caller.PersonId }, cancellationToken: ct));
-            var (name, orgId, orgName, timezone) = await multi.ReadSingleAsync<(string, Guid, string, string)>();
-            var chapters = (await multi.ReadAsync<(Guid Id, string Name, string[] Roles)>())
-                .Select(c => new WhoAmIChapter(c.Id, c.Name, c.Roles)).ToList();
+                """, new { me = caller.PersonId }, cancellationToken: ct), async results =>
+                (await results.ReadSingleAsync<(string Name, Guid OrgId, string OrgName, string Timezone)>(),
+                 await results.ReadAsync<(Guid Id, string Name, string[] Roles)>()));
             string[] roles =
             [
                 .. caller.OrgAdmin ? ["org_admin"] : Array.Empty<string>(),
                 .. caller.IsCoordinator ? ["coordinator"] : Array.Empty<string>(),
                 .. caller.MentoredChapters.Length > 0 ? ["peer_mentor"] : Array.Empty<string>(),
             ];
-            return new WhoAmIResponse(new WhoAmIPerson(caller.PersonId, name), new WhoAmIOrganization(orgId, orgName, timezone), roles, chapters);
+            return new WhoAmIResponse(new WhoAmIPerson(caller.PersonId, person.Name),
+                new WhoAmIOrganization(person.OrgId, person.OrgName, person.Timezone), roles,
+                chapters.Select(c => new WhoAmIChapter(c.Id, c.Name, c.Roles)).ToList());
         }, ct));
 }
