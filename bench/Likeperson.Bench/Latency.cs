@@ -54,6 +54,31 @@ public sealed record LoadRun(int Clients, int Operations, int Errors, TimeSpan E
 public static class Load
 {
     /// <summary>
+    /// One client reading a cursor-paged list (<paramref name="firstPage"/> is its first page's path and query) page after
+    /// page, back to the first page after <paramref name="maxPages"/> or the last one, for <paramref name="duration"/>.
+    /// A page that fails ends the run with an exception: a latency of failed pages would mean nothing.
+    /// </summary>
+    public static async Task<LoadRun> PagesAsync(BenchContext ctx, HttpClient client, string firstPage, string label, int maxPages,
+        TimeSpan duration, CancellationToken ct)
+    {
+        string? cursor = null;
+        var page = 0;
+        var run = await ClosedLoopAsync(1, duration, async (_, _, token) =>
+        {
+            if (page >= maxPages) { cursor = null; page = 0; }
+            using var response = await client.GetAsync(cursor is null ? firstPage : $"{firstPage}&cursor={cursor}", token);
+            if (!response.IsSuccessStatusCode) return false;
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStreamAsync(token));
+            var next = body.RootElement.GetProperty("next_cursor");
+            cursor = next.ValueKind == System.Text.Json.JsonValueKind.String ? next.GetString() : null;
+            page = cursor is null ? maxPages : page + 1;
+            return body.RootElement.GetProperty("items").GetArrayLength() > 0;
+        }, ct, ctx.Warmup, ctx.Log, ctx.StartCpuMeter);
+        if (run.Errors > 0) throw new InvalidOperationException($"{label}: {run.Errors} of {run.Operations} pages failed");
+        return run;
+    }
+
+    /// <summary>
     /// Closed loop: <paramref name="clients"/> workers each run <paramref name="operation"/> (client index, iteration)
     /// back to back for <paramref name="duration"/>, after an unmeasured warm-up. An operation that throws counts as an
     /// error (and its message is kept for the first few); it returns false for an expected refusal, also an error.

@@ -77,20 +77,7 @@ public sealed class AssignmentsScenario : IScenario
         foreach (var reader in readers)
         {
             using var client = server.As(reader.Person);
-            string? cursor = null;
-            var page = 0;
-            var run = await Load.ClosedLoopAsync(1, ctx.MeasureFor(8), async (_, _, token) =>
-            {
-                if (page >= reader.MaxPages) { cursor = null; page = 0; }
-                using var response = await client.GetAsync($"/api/v1/assignments?{reader.Query}{(cursor is null ? "" : "&cursor=" + cursor)}", token);
-                if (!response.IsSuccessStatusCode) return false;
-                using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(token));
-                var next = body.RootElement.GetProperty("next_cursor");
-                cursor = next.ValueKind == JsonValueKind.String ? next.GetString() : null;
-                page = cursor is null ? reader.MaxPages : page + 1;
-                return body.RootElement.GetProperty("items").GetArrayLength() > 0;
-            }, ct, ctx.Warmup, ctx.Log, ctx.StartCpuMeter);
-            if (run.Errors > 0) throw new InvalidOperationException($"{reader.Label}: {run.Errors} of {run.Operations} pages failed");
+            var run = await Load.PagesAsync(ctx, client, $"/api/v1/assignments?{reader.Query}", reader.Label, reader.MaxPages, ctx.MeasureFor(8), ct);
             all.Add(run.Latency);
             figures[$"assignment_list_{reader.Key}_p99_ms"] = run.Latency.P99;
             rows.Add([$"board: {reader.Label}", Results.N(run.PerSecond), Results.N(run.Latency.P50), Results.N(run.Latency.P95),
