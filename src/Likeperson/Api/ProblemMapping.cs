@@ -77,29 +77,30 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
         _ => "error",
     };
 
-    private static (int, string, string, IDictionary<string, string[]>?) Map(Exception e) => e switch
+    /// <summary>What a failure means for the caller: the API's problem response, and the web pages' message.</summary>
+    public static Problem Map(Exception e) => e switch
     {
-        ApiException a => (a.Status, a.Code, a.Message, a.Errors),
-        BadHttpRequestException b => (b.StatusCode == 415 ? 415 : 400, b.StatusCode == 415 ? "unsupported_media_type" : "malformed_request",
+        ApiException a => new(a.Status, a.Code, a.Message, a.Errors),
+        BadHttpRequestException b => new(b.StatusCode == 415 ? 415 : 400, b.StatusCode == 415 ? "unsupported_media_type" : "malformed_request",
             b.InnerException is JsonException j ? JsonProblem(j) : b.Message, null),
-        JsonException j => (400, "malformed_request", JsonProblem(j), null),
+        JsonException j => new(400, "malformed_request", JsonProblem(j), null),
         PostgresException p => MapPostgres(p),
-        _ => (500, "internal_error", "Something went wrong on our side; it has been logged.", null),
+        _ => new(500, "internal_error", "Something went wrong on our side; it has been logged.", null),
     };
 
     private static string JsonProblem(JsonException j) => j.Path is { Length: > 0 } path
         ? $"The JSON body could not be read at {path}: wrong type, unknown enum value or bad format."
         : "The JSON body is malformed or missing.";
 
-    private static (int, string, string, IDictionary<string, string[]>?) MapPostgres(PostgresException p)
+    private static Problem MapPostgres(PostgresException p)
     {
         if (p.SqlState.StartsWith("LP") && int.TryParse(p.SqlState[2..], out var status))
         {
             IDictionary<string, string[]>? errors = p.Hint is { Length: > 0 } field
                 ? new Dictionary<string, string[]> { [field] = [p.Detail ?? p.MessageText] } : null;
-            return (status, p.MessageText, p.Detail ?? p.MessageText, errors);
+            return new(status, p.MessageText, p.Detail ?? p.MessageText, errors);
         }
-        return p.SqlState switch
+        var (s, c, d, e) = p.SqlState switch
         {
             PostgresErrorCodes.CheckViolation when p.ConstraintName == "notification_preferences_critical" =>
                 (422, "critical_notification", "Certification-expiry auto-pause notifications are compliance-critical: they cannot be disabled or put in a digest.", null),
@@ -116,8 +117,9 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
                 (422, "validation_failed", "Text may not contain the NUL character (\\u0000).", null),
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
                 (409, "conflict", "A concurrent change won; fetch the current state and try again.", null),
-            _ => (500, "internal_error", "Something went wrong on our side; it has been logged.", null),
+            _ => (500, "internal_error", "Something went wrong on our side; it has been logged.", (IDictionary<string, string[]>?)null),
         };
+        return new(s, c, d, e);
     }
 
     /// <summary>Constraint names follow table_field_rule, so the field is readable from them.</summary>
@@ -128,3 +130,6 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
         return parts.Length >= 3 ? string.Join('_', parts[1..^1]) : constraint;
     }
 }
+
+/// <summary>A failure as the caller hears of it: HTTP status, stable code, text and field errors.</summary>
+public sealed record Problem(int Status, string Code, string Detail, IDictionary<string, string[]>? Errors);

@@ -4,15 +4,26 @@ using System.Text.Json;
 using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
+using Likeperson.Mentors;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Likeperson.Assignments;
+
+/// <summary>Which assignments: filters of `GET /assignments` (all optional) and the page.</summary>
+public sealed record AssignmentQuery(string? Status = null, Guid? PeerMentorId = null, Guid? ChapterId = null, int? Limit = null,
+    string? Cursor = null, Guid? AssignmentId = null);
+
+/// <summary>An assignment as the board shows it: with its mentor (name, status, version) and its contact's name.</summary>
+public sealed record BoardRow(AssignmentResponse Assignment, string? MentorName, MentorStatus MentorStatus, int MentorVersion, string? ContactName);
+
+public sealed record BoardPage(IReadOnlyList<BoardRow> Rows, string? NextCursor, long StreamPosition);
 
 /// <summary>
 /// The coordinator's board: assignments in the caller's scope (row-level security decides it),
 /// newest first, keyset-paged. The page and the stream position come from ONE statement, hence one
 /// snapshot: every change committed up to that position is in the page, none after it, so a client
-/// that resumes the event stream from it neither misses nor doubles a change.
+/// that resumes the event stream from it neither misses nor doubles a change. The web board reads the
+/// same statement with the mentor's and the contact's names joined in (<see cref="Board"/>).
 /// </summary>
 public static class AssignmentList
 {
@@ -23,29 +34,65 @@ public static class AssignmentList
         [FromQuery(Name = "peer_mentor_id")] Guid? peerMentorId, [FromQuery(Name = "chapter_id")] Guid? chapterId,
         int? limit, string? cursor, CancellationToken ct)
     {
-        if (status is not (null or "open" or "pending" or "completed"))
+        var statement = Page(new AssignmentQuery(status, peerMentorId, chapterId, limit, cursor));
+        return TypedResults.Ok(await db.AsPersonAtOnceAsync(user.PersonId(), statement, ct));
+    }
+
+    /// <summary>`GET /assignments`: the assignments as the API's JSON (built by assignment_json in SQL).</summary>
+    public static Statement<AssignmentPage> Page(AssignmentQuery query)
+    {
+        var (sql, parameters, take) = Build(query, withNames: false);
+        return new Statement<AssignmentPage>(sql, parameters, async results =>
+        {
+            var (rows, next, position) = await ReadAsync(results, take);
+            return new AssignmentPage(rows.Select(r => JsonDocument.Parse(r.Json!).RootElement.Clone()).ToList(), next, position);
+        });
+    }
+
+    /// <summary>The board: the same page and position, each row with its mentor and contact, in the same one statement.</summary>
+    public static Statement<BoardPage> Board(AssignmentQuery query)
+    {
+        var (sql, parameters, take) = Build(query, withNames: true);
+        return new Statement<BoardPage>(sql, parameters, async results =>
+        {
+            var (rows, next, position) = await ReadAsync(results, take);
+            return new BoardPage(rows.Select(r => new BoardRow(JsonSerializer.Deserialize<AssignmentResponse>(r.Json!, SnakeCase.Json)!,
+                r.MentorName, r.MentorStatus is null ? MentorStatus.Active : SnakeCase.Parse<MentorStatus>(r.MentorStatus), r.MentorVersion,
+                r.ContactName)).ToList(), next, position);
+        });
+    }
+
+    private static (string Sql, DynamicParameters Parameters, int Take) Build(AssignmentQuery q, bool withNames)
+    {
+        if (q.Status is not (null or "open" or "pending" or "completed"))
             throw new ApiException(400, "malformed_request", "status must be one of open, pending, completed.");
-        var take = Paging.Limit(limit);
-        var after = Paging.Decode<Cursor>(cursor);
+        var take = Paging.Limit(q.Limit);
+        var after = Paging.Decode<Cursor>(q.Cursor);
         var filters = new StringBuilder();
-        if (status is not null) filters.Append(" AND a.status = @status");
-        if (peerMentorId is not null) filters.Append(" AND a.peer_mentor_id = @peerMentorId");
-        if (chapterId is not null) filters.Append(" AND a.chapter_id = @chapterId");
+        if (q.Status is not null) filters.Append(" AND a.status = @status");
+        if (q.PeerMentorId is not null) filters.Append(" AND a.peer_mentor_id = @peerMentorId");
+        if (q.ChapterId is not null) filters.Append(" AND a.chapter_id = @chapterId");
+        if (q.AssignmentId is not null) filters.Append(" AND a.id = @assignmentId");
         // The first bound is implied by the second; it is there because an index can start from it (created_at DESC, id),
         // so a later page begins at the cursor instead of skipping the earlier pages' rows.
         if (after is not null) filters.Append(" AND a.created_at <= @c AND (a.created_at < @c OR (a.created_at = @c AND a.id > @i))");
-        var parameters = new DynamicParameters(new { status, peerMentorId, chapterId, c = after?.C, i = after?.I, fetch = take + 1 });
-        var sql = $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(filters.ToString(), narrowed: chapterId is not null || peerMentorId is not null)}";
-        var page = await db.AsPersonAtOnceAsync(user.PersonId(), sql, parameters, async results =>
+        var parameters = new DynamicParameters(new
         {
-            if (!await results.ReadSingleAsync<bool>()) throw new ApiException(404, "not_found", "No such person in any organisation.");
-            var rows = (await results.ReadAsync<Row>()).ToList();
-            var items = rows.Where(r => r.Json is not null).ToList();
-            var next = items.Count > take ? Paging.Encode(new Cursor(items[take - 1].CreatedAt!.Value, items[take - 1].Id!.Value)) : null;
-            var json = items.Take(take).Select(r => JsonDocument.Parse(r.Json!).RootElement.Clone()).ToList();
-            return new AssignmentPage(json, next, rows[0].StreamPosition);
-        }, ct);
-        return TypedResults.Ok(page);
+            status = q.Status, peerMentorId = q.PeerMentorId, chapterId = q.ChapterId, assignmentId = q.AssignmentId,
+            c = after?.C, i = after?.I, fetch = take + 1,
+        });
+        var narrowed = q.ChapterId is not null || q.PeerMentorId is not null || q.AssignmentId is not null;
+        var sql = $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(filters.ToString(), narrowed, withNames)}";
+        return (sql, parameters, take);
+    }
+
+    private static async Task<(List<Row> Rows, string? Next, long Position)> ReadAsync(BatchResults results, int take)
+    {
+        if (!await results.ReadSingleAsync<bool>()) throw new ApiException(404, "not_found", "No such person in any organisation.");
+        var rows = await results.ReadAsync<Row>();
+        var items = rows.Where(r => r.Json is not null).ToList();
+        var next = items.Count > take ? Paging.Encode(new Cursor(items[take - 1].CreatedAt!.Value, items[take - 1].Id!.Value)) : null;
+        return (items.Take(take).ToList(), next, rows[0].StreamPosition);
     }
 
     /// <summary>
@@ -55,11 +102,12 @@ public static class AssignmentList
     /// Anyone else's board (a coordinator's, a mentor's) is each coordinated chapter newest first (assignments_chapter_newest,
     /// or assignments_chapter_board with a status), at most a page from each, merged with their own assignments as a
     /// mentor: never a walk of the organisation's index discarding other chapters' rows. Both branches are in the
-    /// statement; the one that does not apply is cut by a one-time filter before it reads anything.
+    /// statement; the one that does not apply is cut by a one-time filter before it reads anything. The board's names
+    /// are joined to the page's rows only (at most a page of primary-key lookups).
     /// </summary>
-    private static string PageSql(string filters, bool narrowed)
+    private static string PageSql(string filters, bool narrowed, bool withNames)
     {
-        const string columns = "SELECT a.created_at, a.id, assignment_json(a)::text AS json FROM assignments a";
+        const string columns = "SELECT a.created_at, a.id, a.peer_mentor_id, a.contact_id, assignment_json(a)::text AS json FROM assignments a";
         const string order = " ORDER BY a.created_at DESC, a.id LIMIT @fetch";
         var page = narrowed
             ? $"{columns} WHERE a.organization_id = me.org{filters}{order}"
@@ -76,12 +124,26 @@ public static class AssignmentList
                     WHERE a.organization_id = me.org AND a.peer_mentor_id = current_person_id(){filters}{order})
                  ) u ORDER BY u.created_at DESC, u.id LIMIT @fetch){order})
               """;
+        var names = withNames
+            ? """
+              , mp.display_name AS mentor_name, m.status AS mentor_status, coalesce(m.version, 0) AS mentor_version, c.display_name AS contact_name
+              FROM (SELECT (SELECT auth_org_id()) AS org) me
+              CROSS JOIN LATERAL (SELECT coalesce((SELECT last_position FROM stream_positions WHERE organization_id = me.org), 0)
+                                  AS stream_position) sp
+              LEFT JOIN LATERAL (PAGE) p ON true
+              LEFT JOIN peer_mentors m ON m.id = p.peer_mentor_id
+              LEFT JOIN people mp ON mp.id = p.peer_mentor_id
+              LEFT JOIN contacts c ON c.id = p.contact_id
+              """
+            : """
+
+              FROM (SELECT (SELECT auth_org_id()) AS org) me
+              CROSS JOIN LATERAL (SELECT coalesce((SELECT last_position FROM stream_positions WHERE organization_id = me.org), 0)
+                                  AS stream_position) sp
+              LEFT JOIN LATERAL (PAGE) p ON true
+              """;
         return $"""
-            SELECT sp.stream_position, p.created_at, p.id, p.json
-            FROM (SELECT (SELECT auth_org_id()) AS org) me
-            CROSS JOIN LATERAL (SELECT coalesce((SELECT last_position FROM stream_positions WHERE organization_id = me.org), 0)
-                                AS stream_position) sp
-            LEFT JOIN LATERAL ({page}) p ON true
+            SELECT sp.stream_position, p.created_at, p.id, p.json{names.Replace("PAGE", page)}
             ORDER BY p.created_at DESC, p.id
             """;
     }
@@ -92,5 +154,9 @@ public static class AssignmentList
         public DateTime? CreatedAt { get; init; }
         public Guid? Id { get; init; }
         public string? Json { get; init; }
+        public string? MentorName { get; init; }
+        public string? MentorStatus { get; init; }
+        public int MentorVersion { get; init; }
+        public string? ContactName { get; init; }
     }
 }

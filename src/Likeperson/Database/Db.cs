@@ -70,6 +70,10 @@ public sealed class Db(AppDataSource app, WorkerDataSource worker) : IAsyncDispo
         });
     }
 
+    /// <summary>Runs a feature's <see cref="Statement{T}"/> as <paramref name="personId"/>, in one round trip.</summary>
+    public Task<T> AsPersonAtOnceAsync<T>(Guid personId, Statement<T> statement, CancellationToken ct = default) =>
+        AsPersonAtOnceAsync(personId, statement.Sql, new DynamicParameters(statement.Parameters), statement.Read, ct);
+
     public async Task<T> AsWorkerAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct = default,
         IsolationLevel isolation = IsolationLevel.ReadCommitted)
     {

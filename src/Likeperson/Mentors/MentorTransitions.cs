@@ -15,51 +15,72 @@ namespace Likeperson.Mentors;
 /// </summary>
 public static class MentorTransitions
 {
-    public static Task<IResult> Pause(Guid mentorId, PauseRequest? body,
+    public static async Task<IResult> Pause(Guid mentorId, PauseRequest? body,
         ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        RunAsync("mentor_pause(@mentorId, @Reason::text, @ExpectedReturnDate::date, @expected::int, @now::timestamptz)",
-            new { mentorId, body?.Reason, body?.ExpectedReturnDate }, mentorId, user, db, clock, http, ct);
+        MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Pause(body?.Reason, body?.ExpectedReturnDate),
+            AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static Task<IResult> Reactivate(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        RunAsync("mentor_reactivate(@mentorId, @expected::int, @now::timestamptz)", new { mentorId }, mentorId, user, db, clock, http, ct);
+    public static async Task<IResult> Reactivate(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Reactivate,
+            AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static Task<IResult> Acknowledge(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        RunAsync("mentor_acknowledge(@mentorId, @expected::int, @now::timestamptz)", new { mentorId }, mentorId, user, db, clock, http, ct);
+    public static async Task<IResult> Acknowledge(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Acknowledge,
+            AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static Task<IResult> Hold(Guid mentorId, ReasonRequest? body,
+    public static async Task<IResult> Hold(Guid mentorId, ReasonRequest? body,
         ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        RunAsync("mentor_hold(@mentorId, @Reason::text, @expected::int, @now::timestamptz)",
-            new { mentorId, body?.Reason }, mentorId, user, db, clock, http, ct);
+        MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Hold(body?.Reason),
+            AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static Task<IResult> Deactivate(Guid mentorId, ReasonRequest? body,
+    public static async Task<IResult> Deactivate(Guid mentorId, ReasonRequest? body,
         ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        RunAsync("mentor_deactivate(@mentorId, @Reason::text, @expected::int, @now::timestamptz)",
-            new { mentorId, body?.Reason }, mentorId, user, db, clock, http, ct);
+        MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Deactivate(body?.Reason),
+            AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static Task<IResult> SetCertification(Guid mentorId, CertificationRequest body, ClaimsPrincipal user, Db db, TimeProvider clock,
+    public static async Task<IResult> SetCertification(Guid mentorId, CertificationRequest body, ClaimsPrincipal user, Db db, TimeProvider clock,
         HttpContext http, CancellationToken ct) =>
-        RunAsync("mentor_certification_set(@mentorId, @ExpiresAt::date, @expected::int, @now::timestamptz)",
-            new { mentorId, body.ExpiresAt }, mentorId, user, db, clock, http, ct);
+        MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Certification(body.ExpiresAt),
+            AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
     /// <summary>
-    /// One transaction and one round trip: the caller's identity, the transition function, then the mentor as it left
-    /// them (ETag = new version), so the organisation's stream counter, locked by the change event until commit, is not
-    /// held across an extra round trip. The function checks who the caller is (an unknown person is 404 there).
+    /// Applies a transition as <paramref name="personId"/> (the endpoints and the web pages alike) and returns the mentor as
+    /// it left them. One transaction and one round trip: the caller's identity, the transition function, then the mentor
+    /// (new version), so the organisation's stream counter, locked by the change event until commit, is not held across an
+    /// extra round trip. The function checks who the caller is (an unknown person is 404 there); refusals are raised in
+    /// SQL and reach the caller as <see cref="Npgsql.PostgresException"/> (mapped by <see cref="ProblemMapping"/>).
     /// </summary>
-    private static async Task<IResult> RunAsync(string call, object args, Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock,
-        HttpContext http, CancellationToken ct)
+    public static Task<MentorResponse> ApplyAsync(Db db, Guid personId, Guid mentorId, MentorTransition transition, int? expectedVersion,
+        DateTimeOffset now, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(args);
-        parameters.Add("expected", AssignmentPatch.ExpectedVersion(http.Request));
-        parameters.Add("now", clock.GetUtcNow());
+        var parameters = new DynamicParameters(transition.Args);
+        parameters.Add("expected", expectedVersion);
+        parameters.Add("now", now);
         parameters.Add("mentorId", mentorId);
-        var mentor = await db.AsPersonAtOnceAsync(user.PersonId(), $"SELECT version FROM {call};\n{MentorsApi.LoadSql}", parameters,
+        return db.AsPersonAtOnceAsync(personId, $"SELECT version FROM {transition.Call};\n{MentorsApi.LoadSql}", parameters,
             async results =>
             {
                 await results.ReadAsync<int>();
-                return MentorsApi.ToResponse(await results.ReadSingleOrDefaultAsync<MentorsApi.MentorRow>(), clock);
+                return MentorsApi.ToResponse(await results.ReadSingleOrDefaultAsync<MentorsApi.MentorRow>(), now);
             }, ct);
-        http.Response.Headers.ETag = $"\"{mentor.Version}\"";
-        return TypedResults.Ok(mentor);
     }
+}
+
+/// <summary>One of the transition functions of migration 0003 with its arguments (the rules are all in SQL).</summary>
+public sealed record MentorTransition(string Call, object? Args)
+{
+    public static MentorTransition Pause(string? reason, DateOnly? expectedReturnDate) =>
+        new("mentor_pause(@mentorId, @reason::text, @expectedReturnDate::date, @expected::int, @now::timestamptz)", new { reason, expectedReturnDate });
+
+    public static readonly MentorTransition Reactivate = new("mentor_reactivate(@mentorId, @expected::int, @now::timestamptz)", null);
+
+    public static readonly MentorTransition Acknowledge = new("mentor_acknowledge(@mentorId, @expected::int, @now::timestamptz)", null);
+
+    public static MentorTransition Hold(string? reason) => new("mentor_hold(@mentorId, @reason::text, @expected::int, @now::timestamptz)", new { reason });
+
+    public static MentorTransition Deactivate(string? reason) =>
+        new("mentor_deactivate(@mentorId, @reason::text, @expected::int, @now::timestamptz)", new { reason });
+
+    public static MentorTransition Certification(DateOnly? expiresAt) =>
+        new("mentor_certification_set(@mentorId, @expiresAt::date, @expected::int, @now::timestamptz)", new { expiresAt });
 }

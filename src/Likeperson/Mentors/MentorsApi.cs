@@ -30,11 +30,17 @@ public static class MentorsApi
             .WithSummary("Paused and pending mentors in the caller's scope, newest pause first; overdue judged in the organisation's time zone.");
     }
 
-    private static async Task<IResult> Get(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Get(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Respond(http, await ReadAsync(db, user.PersonId(), mentorId, clock.GetUtcNow(), ct));
+
+    /// <summary>The mentor as the caller may see them (404 outside their scope), in one round trip: RLS decides visibility.</summary>
+    public static Task<MentorResponse> ReadAsync(Db db, Guid personId, Guid mentorId, DateTimeOffset now, CancellationToken ct) =>
+        db.AsPersonAtOnceAsync(personId, LoadSql, new DynamicParameters(new { mentorId }),
+            async results => ToResponse(await results.ReadSingleOrDefaultAsync<MentorRow>(), now), ct);
+
+    /// <summary>200 with the mentor; the ETag is their version (If-Match on a transition).</summary>
+    public static IResult Respond(HttpContext http, MentorResponse mentor)
     {
-        // One round trip: RLS decides visibility, so nothing is needed from the caller's roles beforehand.
-        var mentor = await db.AsPersonAtOnceAsync(user.PersonId(), LoadSql, new DynamicParameters(new { mentorId }),
-            async results => ToResponse(await results.ReadSingleOrDefaultAsync<MentorRow>(), clock), ct);
         http.Response.Headers.ETag = $"\"{mentor.Version}\"";
         return TypedResults.Ok(mentor);
     }
@@ -56,7 +62,7 @@ public static class MentorsApi
         WHERE m.id = @mentorId
         """;
 
-    public static MentorResponse ToResponse(MentorRow? row, TimeProvider clock)
+    public static MentorResponse ToResponse(MentorRow? row, DateTimeOffset now)
     {
         if (row is null) throw ApiException.NotFound("Mentor");
         var pause = row.PauseId is null ? null : new PauseRow
@@ -64,7 +70,7 @@ public static class MentorsApi
             Id = row.PauseId.Value, MentorId = row.Id, Status = row.PauseStatus!, Kind = row.PauseKind!, PauseReason = row.PauseReason,
             ExpectedReturnDate = row.ExpectedReturnDate, PausedAt = row.PausedAt!.Value, ReactivatedAt = row.ReactivatedAt,
             EndedAt = row.EndedAt, CoordinatorId = row.CoordinatorId,
-        }.ToResponse(clock.GetUtcNow());
+        }.ToResponse(now);
         return new MentorResponse(row.Id, row.DisplayName, row.OrganizationId, row.ChapterIds, SnakeCase.Parse<MentorStatus>(row.Status),
             row.Version, row.CertificationExpiresAt, pause);
     }

@@ -15,10 +15,12 @@ namespace Likeperson.Mentors;
 public static class PauseRoster
 {
     /// <summary>All pause records of the mentor, oldest first (not paged: a handful per mentor). 404 outside the caller's scope.</summary>
-    public static async Task<IResult> History(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var items = await db.AsPersonAsync(user.PersonId(), async s =>
+    public static async Task<IResult> History(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(new Page<PauseResponse>(await HistoryAsync(db, user.PersonId(), mentorId, clock.GetUtcNow(), ct), null));
+
+    /// <summary>The mentor's pause records as <paramref name="personId"/> may see them, oldest first; 404 outside their scope.</summary>
+    public static Task<List<PauseResponse>> HistoryAsync(Db db, Guid personId, Guid mentorId, DateTimeOffset now, CancellationToken ct) =>
+        db.AsPersonAsync(personId, async s =>
         {
             return await BatchResults.QueryAsync(s.Connection, new CommandDefinition($"""
                 SELECT EXISTS (SELECT 1 FROM peer_mentors WHERE id = @mentorId);
@@ -29,26 +31,29 @@ public static class PauseRoster
                 return (await results.ReadAsync<PauseRow>()).Select(p => p.ToResponse(now)).ToList();
             });
         }, ct);
-        return TypedResults.Ok(new Page<PauseResponse>(items, null));
-    }
 
     /// <summary>The sort key of the last row of a page: newest pause first, mentor id (ascending) breaks ties.</summary>
     private sealed record Cursor(DateTime P, Guid M);
 
     public static async Task<IResult> Roster(ClaimsPrincipal user, Db db, TimeProvider clock,
-        [FromQuery(Name = "chapter_id")] Guid? chapterId, int? limit, string? cursor, CancellationToken ct)
+        [FromQuery(Name = "chapter_id")] Guid? chapterId, int? limit, string? cursor, CancellationToken ct) =>
+        TypedResults.Ok(await PageAsync(db, user.PersonId(), chapterId, limit, cursor, clock.GetUtcNow(), ct));
+
+    /// <summary>One page of the paused roster as <paramref name="personId"/> may see it (the endpoint and the roster page).</summary>
+    public static async Task<Page<RosterItem>> PageAsync(Db db, Guid personId, Guid? chapterId, int? limit, string? cursor,
+        DateTimeOffset now, CancellationToken ct)
     {
         var take = Paging.Limit(limit);
         var after = Paging.Decode<Cursor>(cursor);
-        var parameters = new DynamicParameters(new { chapterId, p = after?.P, m = after?.M, fetch = take + 1, now = clock.GetUtcNow() });
-        var rows = await db.AsPersonAtOnceAsync(user.PersonId(), $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(after is not null)}",
+        var parameters = new DynamicParameters(new { chapterId, p = after?.P, m = after?.M, fetch = take + 1, now });
+        var rows = await db.AsPersonAtOnceAsync(personId, $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(after is not null)}",
             parameters, async results =>
             {
                 if (!await results.ReadSingleAsync<bool>()) throw new ApiException(404, "not_found", "No such person in any organisation.");
                 return (await results.ReadAsync<RosterRow>()).ToList();
             }, ct);
         var next = rows.Count > take ? Paging.Encode(new Cursor(rows[take - 1].PausedAt, rows[take - 1].MentorId)) : null;
-        return TypedResults.Ok(new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next));
+        return new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next);
     }
 
     /// <summary>

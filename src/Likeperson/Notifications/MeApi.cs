@@ -23,9 +23,17 @@ public static class MeApi
     }
 
     private static async Task<Ok<PreferencesResponse>> GetPreferences(ClaimsPrincipal user, Db db, CancellationToken ct) =>
-        TypedResults.Ok(await db.AsPersonAsync(user.PersonId(), s => ReadAsync(s, ct), ct));
+        TypedResults.Ok(await PreferencesAsync(db, user.PersonId(), ct));
 
-    private static async Task<Ok<PreferencesResponse>> PutPreferences(PreferencesRequest body, ClaimsPrincipal user, Db db, CancellationToken ct)
+    private static async Task<Ok<PreferencesResponse>> PutPreferences(PreferencesRequest body, ClaimsPrincipal user, Db db, CancellationToken ct) =>
+        TypedResults.Ok(await SetPreferencesAsync(db, user.PersonId(), body, ct));
+
+    /// <summary>The person's preferences for every configurable type (the endpoint and the preferences page).</summary>
+    public static Task<PreferencesResponse> PreferencesAsync(Db db, Guid personId, CancellationToken ct) =>
+        db.AsPersonAsync(personId, s => ReadAsync(s, ct), ct);
+
+    /// <summary>Sets the listed types' preferences (422 validation_failed / critical_notification) and returns them all.</summary>
+    public static async Task<PreferencesResponse> SetPreferencesAsync(Db db, Guid personId, PreferencesRequest body, CancellationToken ct)
     {
         var v = new Validation();
         var items = body.Preferences ?? [];
@@ -35,7 +43,7 @@ public static class MeApi
                 "Each preference needs type, enabled, channels and mode.");
         v.Check(items.Where(p => p?.Type is not null).GroupBy(p => p.Type).All(g => g.Count() == 1), "preferences", "Each type at most once.");
         v.ThrowIfAny();
-        var result = await db.AsPersonAsync(user.PersonId(), async s =>
+        return await db.AsPersonAsync(personId, async s =>
         {
             var caller = s.Person;
             // The CHECK notification_preferences_critical refuses a disabled or digested critical type (422 critical_notification).
@@ -52,7 +60,6 @@ public static class MeApi
             }, cancellationToken: ct));
             return await ReadAsync(s, ct);
         }, ct);
-        return TypedResults.Ok(result);
     }
 
     private static async Task<PreferencesResponse> ReadAsync(Session s, CancellationToken ct)

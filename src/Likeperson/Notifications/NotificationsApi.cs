@@ -10,12 +10,6 @@ namespace Likeperson.Notifications;
 /// <summary>The in-app notification centre: the caller's own notifications and their receipts; undeliverable counts.</summary>
 public static class NotificationsApi
 {
-    private static readonly JsonSerializerOptions SqlJson = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     public static void MapNotificationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization();
@@ -39,32 +33,40 @@ public static class NotificationsApi
         public Guid Id { get; init; }
     }
 
-    private static async Task<Ok<NotificationPage>> List(bool? unread, int? limit, string? cursor, ClaimsPrincipal user, Db db, CancellationToken ct)
+    private static async Task<Ok<NotificationPage>> List(bool? unread, int? limit, string? cursor, ClaimsPrincipal user, Db db, CancellationToken ct) =>
+        TypedResults.Ok(await InboxAsync(db, user.PersonId(), unread ?? false, limit, cursor, ct));
+
+    /// <summary>
+    /// Unread: an in-app notification in the centre (not held, not folded into a digest) not yet opened. The navigation
+    /// badge and the inbox's unread_count both count with this condition (n = notifications).
+    /// </summary>
+    public const string UnreadSql = "n.channel = 'in_app' AND n.status IN ('pending', 'sent', 'delivered') AND n.digest_id IS NULL";
+
+    /// <summary>The person's notification centre, newest first, with their unread count (the endpoint and the page).</summary>
+    public static async Task<NotificationPage> InboxAsync(Db db, Guid personId, bool unread, int? limit, string? cursor, CancellationToken ct)
     {
         var take = Paging.Limit(limit);
         var after = Paging.Decode<InboxCursor>(cursor);
-        var page = await db.AsPersonAsync(user.PersonId(), async s =>
+        return await db.AsPersonAsync(personId, async s =>
         {
             var me = s.Person.PersonId;
-            return await BatchResults.QueryAsync(s.Connection, new CommandDefinition("""
+            return await BatchResults.QueryAsync(s.Connection, new CommandDefinition($$"""
                 SELECT notification_json(n)::text AS json, n.created_at, n.id FROM notifications n
                 WHERE n.recipient_id = @me AND n.channel = 'in_app' AND n.status <> 'held' AND n.digest_id IS NULL
                   AND (NOT @unread OR n.status IN ('pending', 'sent', 'delivered'))
                   AND (@afterAt::timestamptz IS NULL OR (n.created_at, n.id) < (@afterAt, @afterId))
                 ORDER BY n.created_at DESC, n.id DESC LIMIT @take + 1;
-                SELECT count(*)::int FROM notifications
-                WHERE recipient_id = @me AND channel = 'in_app' AND status IN ('pending', 'sent', 'delivered') AND digest_id IS NULL;
-                """, new { me, unread = unread ?? false, afterAt = after?.CreatedAt, afterId = after?.Id ?? Guid.Empty, take },
+                SELECT count(*)::int FROM notifications n WHERE n.recipient_id = @me AND {{UnreadSql}};
+                """, new { me, unread, afterAt = after?.CreatedAt, afterId = after?.Id ?? Guid.Empty, take },
                 cancellationToken: ct), async results =>
             {
                 var rows = await results.ReadAsync<InboxRow>();
                 var unreadCount = await results.ReadSingleAsync<int>();
                 var next = rows.Count > take ? Paging.Encode(new InboxCursor(rows[take - 1].CreatedAt, rows[take - 1].Id)) : null;
-                var items = rows.Take(take).Select(r => JsonSerializer.Deserialize<NotificationItem>(r.Json, SqlJson)!).ToList();
+                var items = rows.Take(take).Select(r => JsonSerializer.Deserialize<NotificationItem>(r.Json, SnakeCase.Json)!).ToList();
                 return new NotificationPage(items, next, unreadCount);
             });
         }, ct);
-        return TypedResults.Ok(page);
     }
 
     /// <summary>
@@ -75,15 +77,21 @@ public static class NotificationsApi
     private static async Task<NoContent> MarkAsync(Guid id, NotificationStatus status, ClaimsPrincipal user, Db db, TimeProvider clock,
         CancellationToken ct)
     {
-        var changed = await db.AsPersonAsync(user.PersonId(), s => s.Connection.ExecuteAsync(new CommandDefinition("""
+        await MarkAsync(db, user.PersonId(), id, status, clock.GetUtcNow(), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Marks one of the person's own notifications delivered, opened or acknowledged (404 when it is not theirs).</summary>
+    public static async Task MarkAsync(Db db, Guid personId, Guid id, NotificationStatus status, DateTimeOffset now, CancellationToken ct)
+    {
+        var changed = await db.AsPersonAsync(personId, s => s.Connection.ExecuteAsync(new CommandDefinition("""
             UPDATE notifications SET status = @status,
                    delivered_at = coalesce(delivered_at, @now),
                    opened_at = CASE WHEN @status IN ('opened', 'acknowledged') THEN coalesce(opened_at, @now) ELSE opened_at END,
                    acknowledged_at = CASE WHEN @status = 'acknowledged' THEN coalesce(acknowledged_at, @now) ELSE acknowledged_at END
             WHERE id = @id AND recipient_id = @me AND status <> 'held' AND digest_id IS NULL
-            """, new { id, me = s.Person.PersonId, status = SnakeCase.Of(status), now = clock.GetUtcNow().UtcDateTime }, cancellationToken: ct)), ct);
+            """, new { id, me = s.Person.PersonId, status = SnakeCase.Of(status), now = now.UtcDateTime }, cancellationToken: ct)), ct);
         if (changed == 0) throw ApiException.NotFound("Notification");
-        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<DeliveryProblems>> UndeliverableAsync(ClaimsPrincipal user, Db db, CancellationToken ct)

@@ -21,9 +21,12 @@ public static class PauseLogApi
             .WithSummary("The notification log of a pause: every notification of that period with recipient, channel, status and times.");
     }
 
-    private static async Task<Ok<Page<PauseLogEntry>>> GetLog(Guid pauseId, ClaimsPrincipal user, Db db, CancellationToken ct)
-    {
-        var entries = await db.AsPersonAsync(user.PersonId(), async s =>
+    private static async Task<Ok<Page<PauseLogEntry>>> GetLog(Guid pauseId, ClaimsPrincipal user, Db db, CancellationToken ct) =>
+        TypedResults.Ok(new Page<PauseLogEntry>(await ReadAsync(db, user.PersonId(), pauseId, ct), null));
+
+    /// <summary>The log as <paramref name="personId"/> may read it: 404 unless they coordinate the mentor or are an org admin.</summary>
+    public static Task<List<PauseLogEntry>> ReadAsync(Db db, Guid personId, Guid pauseId, CancellationToken ct) =>
+        db.AsPersonAsync(personId, async s =>
         {
             var caller = s.Person;
             // Row-level security shows the pause only where its mentor is visible; the chapters decide coordination.
@@ -41,8 +44,6 @@ public static class PauseLogApi
                 ORDER BY n.created_at, n.type, recipient_display_name, n.channel
                 """, new { pauseId }, cancellationToken: ct))).Select(r => r.ToEntry()).ToList();
         }, ct);
-        return TypedResults.Ok(new Page<PauseLogEntry>(entries, null));
-    }
 
     private sealed class LogRow
     {

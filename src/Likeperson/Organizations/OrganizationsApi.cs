@@ -109,16 +109,18 @@ public static class OrganizationsApi
         return TypedResults.Created($"/api/v1/organizations/{orgId}/chapters/{chapter.Id}", chapter);
     }
 
-    private static async Task<Ok<Page<ChapterResponse>>> ListChapters(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct)
-    {
-        var chapters = await db.AsPersonAsync(user.PersonId(), async s =>
+    private static async Task<Ok<Page<ChapterResponse>>> ListChapters(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct) =>
+        TypedResults.Ok(new Page<ChapterResponse>(await ChaptersAsync(db, user.PersonId(), orgId, ct), null));
+
+    /// <summary>The organisation's chapters by name, for any member of it (404 for anyone else).</summary>
+    public static Task<List<ChapterResponse>> ChaptersAsync(Db db, Guid personId, Guid orgId, CancellationToken ct) =>
+        db.AsPersonAsync(personId, async s =>
         {
             if (s.Caller?.OrganizationId != orgId) throw ApiException.NotFound("Organisation");
-            return (await s.Connection.QueryAsync<ChapterResponse>(
-                "SELECT id, organization_id, name FROM chapters WHERE organization_id = @orgId ORDER BY name", new { orgId })).ToList();
+            return (await s.Connection.QueryAsync<ChapterResponse>(new CommandDefinition(
+                "SELECT id, organization_id, name FROM chapters WHERE organization_id = @orgId ORDER BY name", new { orgId },
+                cancellationToken: ct))).ToList();
         }, ct);
-        return TypedResults.Ok(new Page<ChapterResponse>(chapters, null));
-    }
 
     private sealed class OrganizationRow
     {

@@ -21,7 +21,11 @@ public static class WhoAmIApi
             .WithSummary("The caller: person, organisation, roles and the chapters they hold a role in.");
 
     private static async Task<Ok<WhoAmIResponse>> Get(ClaimsPrincipal user, Db db, CancellationToken ct) =>
-        TypedResults.Ok(await db.AsPersonAsync(user.PersonId(), async s =>
+        TypedResults.Ok(await ReadAsync(db, user.PersonId(), ct));
+
+    /// <summary>Who the person is (404 when they are no person here): the endpoint, the web sign-in and the roster filter.</summary>
+    public static Task<WhoAmIResponse> ReadAsync(Db db, Guid personId, CancellationToken ct) =>
+        db.AsPersonAsync(personId, async s =>
         {
             var caller = s.Caller ?? throw ApiException.NotFound("Person");
             var (person, chapters) = await BatchResults.QueryAsync(s.Connection, new CommandDefinition("""
@@ -41,5 +45,5 @@ public static class WhoAmIApi
             return new WhoAmIResponse(new WhoAmIPerson(caller.PersonId, person.Name),
                 new WhoAmIOrganization(person.OrgId, person.OrgName, person.Timezone), roles,
                 chapters.Select(c => new WhoAmIChapter(c.Id, c.Name, c.Roles)).ToList());
-        }, ct));
+        }, ct);
 }

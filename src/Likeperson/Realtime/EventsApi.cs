@@ -20,7 +20,7 @@ public static class EventsApi
 
     public static void MapEventsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/events", Stream).WithTags("Event stream").RequireAuthorization()
+        api.MapGet("/events", Stream).WithTags("Event stream").RequireAuthorization(Likeperson.Web.WebModule.StreamPolicy)
             .Produces<string>(200, "text/event-stream")
             .WithSummary("Live change stream (Server-Sent Events), scoped to the caller, resumable with Last-Event-ID.")
             .WithDescription("""

@@ -1,13 +1,15 @@
+using Likeperson.Auth;
 using Likeperson.Organizations;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Likeperson.Web;
 
 /// <summary>
-/// The web UI: server-rendered Razor Pages (Web/Pages) that call the server's own /api/v1 over loopback with the
-/// signed-in person's bearer token, kept inside the encrypted session cookie. So the UI uses exactly the public contract.
+/// The web UI: server-rendered Razor Pages (Web/Pages) that call the features in-process as the signed-in person, the
+/// same functions the endpoints call (one way for data). The session cookie names the person; the page script listens
+/// to the API's own event stream (`/api/v1/events`), which accepts the session cookie as well as a bearer token.
 /// </summary>
 public static class WebModule
 {
@@ -32,40 +34,75 @@ public static class WebModule
             o.LoginPath = "/signin";
             o.LogoutPath = "/signout";
             o.AccessDeniedPath = "/signin";
-            o.SlidingExpiration = false; // the session ends with the bearer token inside it
+            o.SlidingExpiration = false; // a session ends at the time it was given when it started
+            o.Events.OnRedirectToLogin = context =>
+            {
+                // The API (the event stream) answers 401 itself; only pages send a stranger to sign in.
+                if (context.Request.Path.StartsWithSegments("/api")) return Task.CompletedTask;
+                // A session cookie that no longer opens a session (its time is up): say so, and forget it.
+                if (context.Request.Cookies.ContainsKey(context.Options.Cookie.Name!))
+                {
+                    context.Response.Cookies.Delete(context.Options.Cookie.Name!);
+                    context.Response.Redirect("/signin?expired=1");
+                    return Task.CompletedTask;
+                }
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
         });
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser());
-        services.AddHttpClient(LoopbackApi.ClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.AddHttpClient(EventsProxy.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<LoopbackAddress>();
-        services.AddScoped<LoopbackApi>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
+            // The event stream: a bearer token (API clients) or the web session (the pages' script, same origin).
+            .AddPolicy(StreamPolicy, p => p.AddAuthenticationSchemes(BearerAuthentication.SchemeName, CookieScheme).RequireAuthenticatedUser());
         services.AddScoped<Lang>();
         return services;
     }
 
-    /// <summary>Maps the pages, their assets, the same-origin event-stream relay, and `GET /api/v1/me`.</summary>
+    public const string StreamPolicy = "bearer-or-web";
+
+    /// <summary>Maps the pages, their assets, the language switch, sign-out and `GET /api/v1/me`.</summary>
     public static void MapWebUi(this WebApplication app, RouteGroupBuilder api)
     {
         api.MapWhoAmIApi();
         app.MapWebAssets();
-        app.MapGet("/web/events", EventsProxy.RelayAsync).RequireAuthorization(Policy).ExcludeFromDescription();
         app.MapPost("/language", LanguageSwitch).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/signout", async (HttpContext http) =>
+        app.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            if (!await FormIsGenuineAsync(http, antiforgery)) return Results.BadRequest();
             await http.SignOutAsync(CookieScheme);
             return Results.LocalRedirect("/signin");
         }).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
     }
 
-    /// <summary>Stores the chosen language (nb or en) in a cookie for a year and goes back where the person was.</summary>
-    private static IResult LanguageSwitch(HttpContext http)
+    /// <summary>
+    /// A path on this site that is safe to redirect to: one leading slash, then printable ASCII without a backslash (a
+    /// browser reads `/\evil` or `//evil` as another host, and a control or non-ASCII character cannot go into a header).
+    /// </summary>
+    public static bool IsLocalPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || url[1] != '/')
+        && url.All(c => c is > ' ' and < '\u007f' and not '\\');
+
+    /// <summary>
+    /// The form was posted from one of our pages (its antiforgery token matches the cookie and the session's person): these
+    /// endpoints are outside Razor Pages, which check it themselves, and outside the session's scheme, so both are read here.
+    /// </summary>
+    private static async Task<bool> FormIsGenuineAsync(HttpContext http, IAntiforgery antiforgery)
     {
-        var form = http.Request.HasFormContentType ? http.Request.Form : null;
-        var lang = Lang.Normalize(form?["lang"]) ?? "en";
+        if (!http.Request.HasFormContentType) return false;
+        if (await http.AuthenticateAsync(CookieScheme) is { Succeeded: true } session) http.User = session.Principal;
+        return await antiforgery.IsRequestValidAsync(http);
+    }
+
+    /// <summary>Stores the chosen language (nb or en) in a cookie for a year and goes back where the person was.</summary>
+    private static async Task<IResult> LanguageSwitch(HttpContext http, IAntiforgery antiforgery)
+    {
+        if (!await FormIsGenuineAsync(http, antiforgery)) return Results.BadRequest();
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var lang = Lang.Normalize(form["lang"]) ?? "en";
         http.Response.Cookies.Append(Lang.CookieName, lang,
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
-        var back = form?["return_url"].ToString();
-        return Results.LocalRedirect(back is { Length: > 0 } && back.StartsWith('/') && !back.StartsWith("//") ? back : "/");
+        var back = form["return_url"].ToString();
+        return Results.LocalRedirect(IsLocalPath(back) ? back : "/");
     }
 }

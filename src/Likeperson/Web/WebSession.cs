@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Likeperson.Auth;
+using Likeperson.Database;
 using Likeperson.Organizations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -6,46 +8,50 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace Likeperson.Web;
 
 /// <summary>
-/// The session cookie: it carries the person's bearer token (encrypted by ASP.NET Core data protection, HttpOnly, so
-/// page scripts never see it) and ends when the token expires. Signing in means exchanging a token for this cookie;
-/// the token is checked by the API itself (`GET /api/v1/me`), so the UI accepts exactly what the API accepts.
+/// The session cookie (encrypted by ASP.NET Core data protection, HttpOnly): it carries the person's id (`sub`), their
+/// name and their organisation's time zone, nothing else, and ends at a fixed time. What the person may see and do is
+/// read from the database on every request (the pages call the features in-process as that person, under row-level
+/// security), never from the cookie; a person who no longer exists has their session ended (<see cref="Pages.AppPage"/>).
 /// </summary>
 public static class WebSession
 {
-    public const string TokenClaim = "lp_token";
     public const string NameClaim = "lp_name";
-    public const string RoleClaim = "lp_role";
     public const string TimeZoneClaim = "lp_tz";
 
-    /// <summary>Returns null (and sets no cookie) when the API refuses the token or the subject is no person here.</summary>
-    public static async Task<WhoAmIResponse?> SignInAsync(HttpContext http, LoopbackApi api, string token, CancellationToken ct)
+    /// <summary>How long a demo sign-in lasts (Development).</summary>
+    public static readonly TimeSpan DemoLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>Starts a session for the person until <paramref name="expires"/>; false (no cookie) when they are no person here.</summary>
+    public static async Task<bool> SignInAsync(HttpContext http, Db db, Guid personId, DateTimeOffset expires, CancellationToken ct)
+    {
+        WhoAmIResponse me;
+        try { me = await WhoAmIApi.ReadAsync(db, personId, ct); }
+        catch (ApiException) { return false; }
+        var identity = new ClaimsIdentity(
+        [
+            new Claim("sub", me.Person.Id.ToString()),
+            new Claim(NameClaim, me.Person.DisplayName),
+            new Claim(TimeZoneClaim, me.Organization.Timezone),
+        ], WebModule.CookieScheme, NameClaim, null);
+        await http.SignInAsync(WebModule.CookieScheme, new ClaimsPrincipal(identity),
+            new AuthenticationProperties { IsPersistent = false, ExpiresUtc = expires });
+        return true;
+    }
+
+    /// <summary>
+    /// A pasted bearer token, validated exactly as the API validates one: the person it names and when the API stops
+    /// accepting it (its expiry plus the allowed clock skew), which is when the session it starts ends. Null when refused.
+    /// </summary>
+    public static async Task<(Guid Person, DateTimeOffset Until)?> ReadTokenAsync(string token, AuthSettings auth)
     {
         token = token.Trim();
         if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = token[7..].Trim();
         if (token.Length is 0 or > 8192) return null;
-        ApiResult<WhoAmIResponse> me;
-        try { me = await api.SendAsync<WhoAmIResponse>(HttpMethod.Get, "me", null, ct, token); }
-        catch (SessionExpiredException) { return null; }
-        if (!me.Ok || me.Value is null) return null;
-        var expires = new JsonWebToken(token).ValidTo;
-        var identity = new ClaimsIdentity(
-        [
-            new Claim("sub", me.Value.Person.Id.ToString()),
-            new Claim(NameClaim, me.Value.Person.DisplayName),
-            new Claim(TokenClaim, token),
-            new Claim(TimeZoneClaim, me.Value.Organization.Timezone),
-            .. me.Value.Roles.Select(r => new Claim(RoleClaim, r)),
-        ], WebModule.CookieScheme, NameClaim, RoleClaim);
-        await http.SignInAsync(WebModule.CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties
-        {
-            IsPersistent = false,
-            ExpiresUtc = expires > DateTime.UtcNow ? expires : DateTime.UtcNow.AddMinutes(5),
-        });
-        return me.Value;
+        var parameters = auth.ValidationParameters();
+        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
+        if (!result.IsValid || !Guid.TryParse(result.ClaimsIdentity.FindFirst("sub")?.Value, out var person)) return null;
+        return (person, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) + parameters.ClockSkew);
     }
 
-    public static Guid PersonId(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirst("sub")?.Value, out var id) ? id : Guid.Empty;
     public static string DisplayName(this ClaimsPrincipal user) => user.FindFirst(NameClaim)?.Value ?? "";
-    public static bool HasRole(this ClaimsPrincipal user, string role) => user.HasClaim(RoleClaim, role);
-    public static bool Supervises(this ClaimsPrincipal user) => user.HasRole("coordinator") || user.HasRole("org_admin");
 }

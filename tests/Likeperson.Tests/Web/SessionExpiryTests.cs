@@ -3,15 +3,15 @@ using Likeperson.Tests.Infrastructure;
 
 namespace Likeperson.Tests.Web;
 
-/// <summary>The web session ends with its bearer token: once the API answers 401, the page sends the person to sign in again.</summary>
+/// <summary>A web session started with a bearer token ends when the API would stop accepting that token: the page then sends the person to sign in again.</summary>
 public sealed class SessionExpiryTests(TestServer server) : IClassFixture<TestServer>
 {
     [Fact]
     public async Task Page_TokenRefusedByTheApiMidSession_SignsOutAndSendsThePersonToSignInAgain()
     {
         var org = await new World(server.Worker).StandardOrgAsync();
-        // Expired 20 s ago: still inside the API's 30 s clock skew, so the exchange works and the session starts; soon after,
-        // the API refuses it while the session cookie (given 5 minutes for such a token) is still there.
+        // Expired 20 s ago: still inside the API's 30 s clock skew, so the sign-in works and the session starts; it ends when
+        // the skew is used up, like the token's acceptance by the API.
         var token = server.Auth.Mint(org.CoordinatorA.ToString(), TimeSpan.FromSeconds(1), DateTime.UtcNow.AddSeconds(-21));
         var browser = server.Anonymous();
         var (_, signIn) = await SignInPage.GetAsync(browser, "/signin");
@@ -26,7 +26,7 @@ public sealed class SessionExpiryTests(TestServer server) : IClassFixture<TestSe
         {
             page = await browser.GetAsync("/board");
             return page.RequestMessage!.RequestUri!.AbsolutePath == "/signin";
-        }, "the API to refuse the token and the board to send the person to sign in", seconds: 60);
+        }, "the session to end with the token and the board to send the person to sign in", seconds: 60);
 
         Assert.Equal("?expired=1", page.RequestMessage!.RequestUri!.Query);
         Assert.Contains("Your session has ended. Please sign in again.", WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()));

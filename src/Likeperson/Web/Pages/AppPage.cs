@@ -1,3 +1,5 @@
+using Likeperson.Auth;
+using Likeperson.Database;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -6,20 +8,27 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// Base of the signed-in pages: reads the unread count for the navigation badge, tells the layout which event-stream
-/// topics the page listens to, and turns an expired token (API 401) into a new sign-in.
+/// Base of the signed-in pages. They call the features in-process as the signed-in person (the same functions the
+/// endpoints call, under the same row-level security), and read the page's frame (<see cref="Viewer"/>: roles for the
+/// navigation, the unread badge) in the same round trip as their own data where they can (<see cref="ReadAsync{T}"/>).
+/// A person who no longer exists is signed out and sent to sign in again.
 /// </summary>
-public abstract class AppPage(LoopbackApi api, Lang lang) : PageModel
+public abstract class AppPage(Db db, Lang lang) : PageModel
 {
-    protected LoopbackApi Api => api;
+    protected Db Db => db;
     public Lang L => lang;
 
-    public int UnreadCount { get; private set; }
+    /// <summary>The signed-in person (the cookie's `sub`).</summary>
+    protected Guid Me => User.PersonId();
+
+    public Viewer Viewer { get; private set; } = null!;
+
+    public int UnreadCount => Viewer?.UnreadCount ?? 0;
 
     /// <summary>Event-stream topics this page updates itself from (the unread badge always listens to notifications).</summary>
     public virtual string Topics => "notifications";
 
-    /// <summary>The stream position the page's data is consistent with (resume from it), when the API gave one.</summary>
+    /// <summary>The stream position the page's data is consistent with (resume from it), when the read gave one.</summary>
     public long? StreamPosition { get; protected set; }
 
     /// <summary>Which navigation entry is the current page.</summary>
@@ -27,21 +36,45 @@ public abstract class AppPage(LoopbackApi api, Lang lang) : PageModel
 
     public string? Error { get; protected set; }
 
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    /// <summary>The page's frame and <paramref name="statement"/> in one round trip.</summary>
+    protected async Task<T> ReadAsync<T>(Statement<T> statement)
+    {
+        var frame = Viewer.Read();
+        return await db.AsPersonAtOnceAsync(Me, $"{frame.Sql};\n{statement.Sql}", statement.Parameters, async results =>
+        {
+            Viewer = await frame.Read(results) ?? throw new SessionEndedException(); // before the page's read refuses a stranger
+            return await statement.Read(results);
+        }, HttpContext.RequestAborted);
+    }
+
+    /// <summary>
+    /// Runs a feature call and shows its refusal (an <see cref="ApiException"/> or a rule raised in SQL) on the page, in the
+    /// person's language when the code has a text, exactly as the API would have answered it. False when refused.
+    /// </summary>
+    protected async Task<bool> TryAsync(Func<Task> work)
     {
         try
         {
-            if (HttpMethods.IsGet(Request.Method) && !IsFragment)
-                UnreadCount = (await api.GetAsync<NotificationPageDto>("notifications?unread=true&limit=1")).Value?.UnreadCount ?? 0;
+            await work();
+            return true;
         }
-        catch (SessionExpiredException)
+        catch (Exception e) when (ProblemMapping.Map(e) is { Status: >= 400 and < 500 } problem)
         {
-            await HttpContext.SignOutAsync(WebModule.CookieScheme);
-            context.Result = new RedirectResult("/signin?expired=1");
-            return;
+            Error = L["problem." + problem.Code] is var text && text != "problem." + problem.Code ? text : problem.Detail;
+            return false;
         }
+    }
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
         var executed = await next();
-        if (executed.Exception is SessionExpiredException)
+        try
+        {
+            if (executed.Exception is SessionEndedException) throw new SessionEndedException();
+            if (executed.Exception is null && Viewer is null && executed.Result is PageResult)
+                Viewer = await db.AsPersonAtOnceAsync(Me, Viewer.Read(), HttpContext.RequestAborted) ?? throw new SessionEndedException();
+        }
+        catch (SessionEndedException)
         {
             await HttpContext.SignOutAsync(WebModule.CookieScheme);
             executed.ExceptionHandled = true;
@@ -51,8 +84,7 @@ public abstract class AppPage(LoopbackApi api, Lang lang) : PageModel
 
     /// <summary>An htmx request (a part of the page is being replaced) or a fetch for one row.</summary>
     public bool IsFragment => Request.Headers.ContainsKey("HX-Request") || Request.Query.ContainsKey("handler");
-
-    /// <summary>Shows the API's refusal (problem detail) on the page, in the person's language when we know the code.</summary>
-    protected void ShowProblem<T>(ApiResult<T> result) =>
-        Error = result.Code is { } code && L["problem." + code] is var text && text != "problem." + code ? text : result.Problem ?? L["problem.unknown"];
 }
+
+/// <summary>The session's person no longer exists (deleted, or their identity unlinked): the session is over.</summary>
+public sealed class SessionEndedException() : Exception("The signed-in person no longer exists.");

@@ -1,10 +1,16 @@
+using Likeperson.Database;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Likeperson.Web.Pages;
 
 /// <summary>The start page: coordinators and org admins land on the assignment board, peer mentors on their own page.</summary>
-public sealed class IndexModel : PageModel
+public sealed class IndexModel(Db db, Lang lang) : AppPage(db, lang)
 {
-    public IActionResult OnGet() => LocalRedirect(User.Supervises() ? "/board" : User.HasRole("peer_mentor") ? "/my" : "/notifications");
+    public override string Nav => "";
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var viewer = await Db.AsPersonAtOnceAsync(Me, Viewer.Read(), HttpContext.RequestAborted) ?? throw new SessionEndedException();
+        return LocalRedirect(viewer.Supervises ? "/board" : viewer.PeerMentor ? "/my" : "/notifications");
+    }
 }

@@ -1,25 +1,26 @@
+using Likeperson.Database;
+using Likeperson.Notifications;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Likeperson.Web.Pages;
 
 /// <summary>
 /// Notification preferences for the four configurable types. The certification-expiry auto-pause is compliance-critical:
-/// the page shows it switched on and immediate, with its controls disabled and the reason beside them (the API refuses
-/// anything else with 422 critical_notification).
+/// the page shows it switched on and immediate, with its controls disabled and the reason beside them (the feature
+/// refuses anything else with 422 critical_notification).
 /// </summary>
-public sealed class PreferencesModel(LoopbackApi api, Lang lang) : AppPage(api, lang)
+public sealed class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
 {
-    public const string Critical = "certification_expiry_auto_pause";
-    public static readonly string[] Types = ["mentor_paused", "mentor_reactivated", Critical, "reactivation_pending_ack"];
+    public const PreferenceType Critical = PreferenceType.CertificationExpiryAutoPause;
+    public static readonly PreferenceType[] Types = Enum.GetValues<PreferenceType>();
 
     public override string Nav => "preferences";
-    public List<PreferenceDto> Preferences { get; private set; } = [];
+    public IReadOnlyList<Preference> Preferences { get; private set; } = [];
     public bool Saved { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var result = await Api.GetAsync<PreferencesDto>("me/notification-preferences", ct);
-        if (!result.Ok || result.Value is null) ShowProblem(result); else Preferences = result.Value.Preferences;
+        await TryAsync(async () => Preferences = (await MeApi.PreferencesAsync(Db, Me, ct)).Preferences);
         Saved = Request.Query.ContainsKey("saved");
         return Page();
     }
@@ -27,14 +28,26 @@ public sealed class PreferencesModel(LoopbackApi api, Lang lang) : AppPage(api, 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var form = Request.Form;
-        var body = new PreferencesDto(Types.Select(type => type == Critical
-            ? new PreferenceDto(type, true, Channel(form[$"{type}.channels"]), "immediate")
-            : new PreferenceDto(type, form[$"{type}.enabled"] == "true", Channel(form[$"{type}.channels"]),
-                form[$"{type}.mode"] == "digest" ? "digest" : "immediate")).ToList());
-        var result = await Api.PutAsync<PreferencesDto>("me/notification-preferences", body, ct);
-        if (!result.Ok) { ShowProblem(result); return await OnGetAsync(ct); }
-        return LocalRedirect("/preferences?saved=1");
+        var body = new PreferencesRequest(Types.Select(type =>
+        {
+            var name = SnakeCase.Of(type);
+            var channels = Channel(form[$"{name}.channels"]);
+            return type == Critical
+                ? new PreferenceInput(type, true, channels, DeliveryMode.Immediate)
+                : new PreferenceInput(type, form[$"{name}.enabled"] == "true", channels,
+                    form[$"{name}.mode"] == "digest" ? DeliveryMode.Digest : DeliveryMode.Immediate);
+        }).ToArray());
+        if (await TryAsync(() => MeApi.SetPreferencesAsync(Db, Me, body, ct))) return LocalRedirect("/preferences?saved=1");
+        var error = Error;
+        var page = await OnGetAsync(ct);
+        Error = error;
+        return page;
     }
 
-    private static string Channel(string? value) => value is "push" or "in_app" ? value : "both";
+    private static ChannelChoice Channel(string? value) => value switch
+    {
+        "push" => ChannelChoice.Push,
+        "in_app" => ChannelChoice.InApp,
+        _ => ChannelChoice.Both,
+    };
 }

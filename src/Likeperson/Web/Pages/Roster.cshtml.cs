@@ -1,3 +1,5 @@
+using Likeperson.Database;
+using Likeperson.Mentors;
 using Likeperson.Organizations;
 using Microsoft.AspNetCore.Mvc;
 
@@ -7,46 +9,45 @@ namespace Likeperson.Web.Pages;
 /// The paused roster: paused and pending mentors in the caller's scope, newest pause first, filtered by chapter and paged
 /// by cursor. The filter and the pager swap only the results (htmx, with a skeleton meanwhile) and keep the URL current.
 /// </summary>
-public sealed class RosterModel(LoopbackApi api, Lang lang) : AppPage(api, lang)
+public sealed class RosterModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, lang)
 {
     public const int PageSize = 20;
 
     public override string Nav => "roster";
     public override string Topics => "mentors,notifications";
-    public List<RosterItemDto> Items { get; private set; } = [];
+    public IReadOnlyList<RosterItem> Items { get; private set; } = [];
     public string? NextCursor { get; private set; }
-    public List<ChapterDto> Chapters { get; private set; } = [];
+    public List<(Guid Id, string Name)> Chapters { get; private set; } = [];
     [BindProperty(SupportsGet = true, Name = "chapter_id")] public Guid? ChapterId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!User.Supervises()) return LocalRedirect("/my");
-        var query = $"roster/paused?limit={PageSize}" + (ChapterId is { } c ? $"&chapter_id={c}" : "")
-                    + (Cursor is { Length: > 0 } ? "&cursor=" + Uri.EscapeDataString(Cursor) : "");
-        var rosterTask = Api.GetAsync<PageDto<RosterItemDto>>(query, ct);
-        var meTask = IsFragment ? null : Api.GetAsync<WhoAmIResponse>("me", ct);
-        var roster = await rosterTask;
-        if (roster.Ok && roster.Value is not null) (Items, NextCursor) = (roster.Value.Items, roster.Value.NextCursor);
-        else if (roster.Status == System.Net.HttpStatusCode.NotFound && roster.Code is null) Error = L["roster.unavailable"];
-        else ShowProblem(roster);
-        if (meTask is not null && (await meTask).Value is { } me)
+        if (!await TryAsync(async () =>
+            {
+                var page = await PauseRoster.PageAsync(Db, Me, ChapterId, PageSize, Cursor, clock.GetUtcNow(), ct);
+                (Items, NextCursor) = (page.Items, page.NextCursor);
+            }) && Error is null)
+            Error = L["roster.unavailable"];
+        if (!IsFragment)
+        {
+            var me = await WhoAmIApi.ReadAsync(Db, Me, ct);
+            if (!me.Roles.Contains("org_admin") && !me.Roles.Contains("coordinator")) return LocalRedirect("/my");
             Chapters = await ChaptersInScopeAsync(me, ct);
+        }
         return Page();
     }
 
     /// <summary>A coordinator filters by the chapters they coordinate; an org admin by any chapter of the organisation.</summary>
-    private async Task<List<ChapterDto>> ChaptersInScopeAsync(WhoAmIResponse me, CancellationToken ct)
-    {
-        if (me.Roles.Contains("org_admin"))
-            return (await Api.GetAsync<PageDto<ChapterDto>>($"organizations/{me.Organization.Id}/chapters", ct)).Value?.Items ?? [];
-        return me.Chapters.Where(c => c.Roles.Contains("coordinator")).Select(c => new ChapterDto(c.Id, c.Name)).ToList();
-    }
+    private async Task<List<(Guid, string)>> ChaptersInScopeAsync(WhoAmIResponse me, CancellationToken ct) =>
+        me.Roles.Contains("org_admin")
+            ? (await OrganizationsApi.ChaptersAsync(Db, Me, me.Organization.Id, ct)).Select(c => (c.Id, c.Name)).ToList()
+            : me.Chapters.Where(c => c.Roles.Contains("coordinator")).Select(c => (c.Id, c.Name)).ToList();
 
-    public string KindText(RosterItemDto r) => r.Kind switch
+    public string KindText(RosterItem r) => r.Kind switch
     {
-        "certification_expired" => L["badge.cert"],
-        "coordinator" => L["roster.kind.coordinator"],
+        PauseKind.CertificationExpired => L["badge.cert"],
+        PauseKind.Coordinator => L["roster.kind.coordinator"],
         _ => L["roster.kind.voluntary"],
     };
 }

@@ -1,4 +1,4 @@
-// Likeperson web UI: live updates over the event stream (via the same-origin relay /web/events), the unread badge,
+// Likeperson web UI: live updates over the event stream (the API's own /api/v1/events, authenticated by the session cookie), the unread badge,
 // the polite live region, and the pause dialog. Small plain JavaScript; htmx does the partial page loads.
 (() => {
   "use strict";
@@ -23,7 +23,7 @@
     if (!topics || live.source) return;
     const params = new URLSearchParams({ topics });
     if (live.lastEventId) params.set("last_event_id", live.lastEventId);
-    const source = new EventSource("/web/events?" + params);
+    const source = new EventSource("/api/v1/events?" + params);
     live.source = source;
     source.onopen = () => { live.connected = true; live.retryMs = 1000; document.body.dataset.stream = "open"; };
     source.onerror = () => {
