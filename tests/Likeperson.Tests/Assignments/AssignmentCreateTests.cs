@@ -81,13 +81,26 @@ public sealed class AssignmentCreateTests(TestServer server) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task Create_InvalidFields_AreReportedTogetherAs422()
+    public async Task Create_MissingIds_AreReportedTogetherAs422()
     {
         var org = await _world.StandardOrgAsync();
-        var response = await server.As(org.CoordinatorA).PostJsonAsync("/api/v1/assignments",
-            new { status = "completed", notes = AssignmentHelpers.Text(2001) });
+        var response = await server.As(org.CoordinatorA).PostJsonAsync("/api/v1/assignments", new { notes = "x" });
         var errors = (await response.ProblemAsync(422, "validation_failed")).GetProperty("errors");
-        Assert.Equal(["contact_id", "notes", "peer_mentor_id", "status"], errors.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["contact_id", "peer_mentor_id"], errors.EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    /// <summary>assignment_create judges the status and the notes' length (one rule, in SQL), naming the field.</summary>
+    [Theory]
+    [InlineData("status")]
+    [InlineData("notes")]
+    public async Task Create_InvalidStatusOrNotes_Is422NamingTheField(string field)
+    {
+        var org = await _world.StandardOrgAsync();
+        var response = await server.As(org.CoordinatorA).PostJsonAsync("/api/v1/assignments", field == "status"
+            ? new { peer_mentor_id = org.MentorA, contact_id = org.ContactA, status = "completed", notes = (string?)null }
+            : new { peer_mentor_id = org.MentorA, contact_id = org.ContactA, status = "open", notes = (string?)AssignmentHelpers.Text(2001) });
+        var errors = (await response.ProblemAsync(422, "validation_failed")).GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
