@@ -23,6 +23,46 @@ SET row_security = off;
 SET default_table_access_method = heap;
 
 --
+-- Name: people; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.people (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    display_name text NOT NULL,
+    org_admin boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT people_display_name_length CHECK (((char_length(btrim(display_name)) >= 1) AND (char_length(btrim(display_name)) <= 200)))
+);
+
+
+--
+-- Name: acting_person(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.acting_person() RETURNS public.people
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  p people;
+BEGIN
+  IF current_person_id() IS NULL THEN
+    IF session_user = 'likeperson_app' THEN
+      RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No person is acting.';
+    END IF;
+    RETURN NULL;
+  END IF;
+  SELECT * INTO p FROM people WHERE id = current_person_id();
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No such person in any organisation.';
+  END IF;
+  RETURN p;
+END $$;
+
+
+--
 -- Name: assignment_activities; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -50,7 +90,7 @@ CREATE FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestam
     SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
-  actor people := assignment_actor();
+  actor people := acting_person();
   a assignments;
   act assignment_activities;
 BEGIN
@@ -76,46 +116,6 @@ BEGIN
   UPDATE assignments SET last_contact_date = p_occurred_at
   WHERE id = a.id AND (last_contact_date IS NULL OR last_contact_date < p_occurred_at);
   RETURN act;
-END $$;
-
-
---
--- Name: people; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.people (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    organization_id uuid NOT NULL,
-    display_name text NOT NULL,
-    org_admin boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT people_display_name_length CHECK (((char_length(btrim(display_name)) >= 1) AND (char_length(btrim(display_name)) <= 200)))
-);
-
-
---
--- Name: assignment_actor(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.assignment_actor() RETURNS public.people
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO 'public', 'pg_temp'
-    AS $$
-DECLARE
-  p people;
-BEGIN
-  IF current_person_id() IS NULL THEN
-    IF session_user = 'likeperson_app' THEN
-      RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No person is acting.';
-    END IF;
-    RETURN NULL;
-  END IF;
-  SELECT * INTO p FROM people WHERE id = current_person_id();
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No such person in any organisation.';
-  END IF;
-  RETURN p;
 END $$;
 
 
@@ -172,7 +172,7 @@ CREATE FUNCTION public.assignment_create(p_peer_mentor uuid, p_contact uuid, p_s
     SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
-  actor people := assignment_actor();
+  actor people := acting_person();
   c contacts;
   m peer_mentors;
   org organizations;
@@ -224,11 +224,11 @@ BEGIN
   IF cardinality(org.honorarium_thresholds) > 0 THEN
     milestone := '{}';
     IF seq = ANY (org.honorarium_thresholds) THEN
-      milestone := jsonb_build_object('threshold_' || seq, assignment_rfc3339(p_now));
+      milestone := jsonb_build_object('threshold_' || seq, rfc3339(p_now));
       PERFORM enqueue_outbox(org.id, 'honorarium_threshold_reached', jsonb_build_object(
         'assignment_id', a.id, 'mentor_id', m.id, 'mentor_display_name', (SELECT display_name FROM people WHERE id = m.id),
         'chapter_id', c.chapter_id, 'threshold', seq, 'sequence', seq, 'actor_id', actor.id,
-        'occurred_at', assignment_rfc3339(p_now)));
+        'occurred_at', rfc3339(p_now)));
     END IF;
   END IF;
 
@@ -250,9 +250,9 @@ CREATE FUNCTION public.assignment_json(a public.assignments) RETURNS jsonb
     AS $$
   SELECT jsonb_build_object(
     'id', a.id, 'peer_mentor_id', a.peer_mentor_id, 'contact_id', a.contact_id, 'organization_id', a.organization_id,
-    'status', a.status, 'last_contact_date', assignment_rfc3339(a.last_contact_date),
-    'mentor_assignment_sequence', a.mentor_assignment_sequence, 'created_at', assignment_rfc3339(a.created_at),
-    'closed_at', assignment_rfc3339(a.closed_at), 'created_by', a.created_by, 'closed_by', a.closed_by,
+    'status', a.status, 'last_contact_date', rfc3339(a.last_contact_date),
+    'mentor_assignment_sequence', a.mentor_assignment_sequence, 'created_at', rfc3339(a.created_at),
+    'closed_at', rfc3339(a.closed_at), 'created_by', a.created_by, 'closed_by', a.closed_by,
     'notes', a.notes, 'honorarium_threshold_triggered', a.honorarium_threshold_triggered, 'version', a.version) $$;
 
 
@@ -281,15 +281,6 @@ END $$;
 
 
 --
--- Name: assignment_rfc3339(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.assignment_rfc3339(t timestamp with time zone) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
-
-
---
 -- Name: assignment_status_rank(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -307,7 +298,7 @@ CREATE FUNCTION public.assignment_update(p_id uuid, p_status text, p_set_notes b
     SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
-  actor people := assignment_actor();
+  actor people := acting_person();
   a assignments;
   new_status text;
   new_notes text;
@@ -679,7 +670,7 @@ BEGIN
     SELECT p_org, 'follow_up_' || x.level, jsonb_build_object(
              'mentor_id', x.peer_mentor_id, 'assignment_id', x.id, 'chapter_id', x.chapter_id,
              'days_since_contact', floor(extract(epoch FROM p_now - x.basis) / 86400)::int,
-             'occurred_at', to_char(p_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')), now(), now()
+             'occurred_at', rfc3339(p_now)), now(), now()
     FROM crossings x
     RETURNING kind)
   SELECT (SELECT count(*) FROM candidates), count(*) FILTER (WHERE kind = 'follow_up_reminder'),
@@ -767,32 +758,7 @@ CREATE FUNCTION public.mentor_acknowledge(p_mentor uuid, p_expected_version inte
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT mentor_transition(p_mentor, 'acknowledge', NULL, NULL, p_expected_version, p_now, mentor_actor()) $$;
-
-
---
--- Name: mentor_actor(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.mentor_actor() RETURNS public.people
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO 'public', 'pg_temp'
-    AS $$
-DECLARE
-  p people;
-BEGIN
-  IF current_person_id() IS NULL THEN
-    IF session_user = 'likeperson_app' THEN
-      RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No person is acting.';
-    END IF;
-    RETURN NULL;
-  END IF;
-  SELECT * INTO p FROM people WHERE id = current_person_id();
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No such person in any organisation.';
-  END IF;
-  RETURN p;
-END $$;
+  SELECT mentor_transition(p_mentor, 'acknowledge', NULL, NULL, p_expected_version, p_now, acting_person()) $$;
 
 
 --
@@ -844,7 +810,7 @@ CREATE FUNCTION public.mentor_certification_set(p_mentor uuid, p_expires_at date
     SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
-  actor people := mentor_actor();
+  actor people := acting_person();
   m peer_mentors;
   relation text;
 BEGIN
@@ -899,7 +865,7 @@ CREATE FUNCTION public.mentor_deactivate(p_mentor uuid, p_reason text, p_expecte
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT mentor_transition(p_mentor, 'deactivate', p_reason, NULL, p_expected_version, p_now, mentor_actor()) $$;
+  SELECT mentor_transition(p_mentor, 'deactivate', p_reason, NULL, p_expected_version, p_now, acting_person()) $$;
 
 
 --
@@ -910,7 +876,7 @@ CREATE FUNCTION public.mentor_hold(p_mentor uuid, p_reason text, p_expected_vers
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT mentor_transition(p_mentor, 'hold', p_reason, NULL, p_expected_version, p_now, mentor_actor()) $$;
+  SELECT mentor_transition(p_mentor, 'hold', p_reason, NULL, p_expected_version, p_now, acting_person()) $$;
 
 
 --
@@ -921,7 +887,7 @@ CREATE FUNCTION public.mentor_pause(p_mentor uuid, p_reason text, p_expected_ret
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT mentor_transition(p_mentor, 'pause', p_reason, p_expected_return_date, p_expected_version, p_now, mentor_actor()) $$;
+  SELECT mentor_transition(p_mentor, 'pause', p_reason, p_expected_return_date, p_expected_version, p_now, acting_person()) $$;
 
 
 --
@@ -932,16 +898,7 @@ CREATE FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integ
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT mentor_transition(p_mentor, 'reactivate', NULL, NULL, p_expected_version, p_now, mentor_actor()) $$;
-
-
---
--- Name: mentor_rfc3339(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.mentor_rfc3339(t timestamp with time zone) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
+  SELECT mentor_transition(p_mentor, 'reactivate', NULL, NULL, p_expected_version, p_now, acting_person()) $$;
 
 
 --
@@ -964,7 +921,7 @@ DECLARE
   pause_id uuid;
   prior_days int;
   display_name text;
-  occurred text := mentor_rfc3339(p_now);
+  occurred text := rfc3339(p_now);
   previous text;
 BEGIN
   IF p_now IS NULL THEN
@@ -1100,17 +1057,6 @@ END $$;
 
 
 --
--- Name: notification_audience(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.notification_audience(p_org uuid, p_mentor uuid, p_chapter uuid) RETURNS TABLE(person_id uuid, via text)
-    LANGUAGE sql STABLE
-    SET search_path TO 'public', 'pg_temp'
-    AS $$
-  SELECT a.person_id, a.via FROM notification_audiences(ARRAY[0::bigint], ARRAY[p_org], ARRAY[p_mentor], ARRAY[p_chapter]) a $$;
-
-
---
 -- Name: notification_audiences(bigint[], uuid[], uuid[], uuid[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1136,38 +1082,6 @@ CREATE FUNCTION public.notification_audiences(p_keys bigint[], p_orgs uuid[], p_
   SELECT a.key, p.id, 'org_admin' FROM asked a
   JOIN people p ON p.organization_id = a.org AND p.org_admin AND p.id IS DISTINCT FROM a.mentor
   WHERE NOT EXISTS (SELECT 1 FROM coordinators c WHERE c.key = a.key) $$;
-
-
---
--- Name: notification_create(uuid, uuid, uuid, text, text, text, text, text, jsonb, uuid, uuid, uuid, bigint, text, text); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.notification_create(p_id uuid, p_org uuid, p_recipient uuid, p_type text, p_channel text, p_status text, p_title text, p_body text, p_data jsonb, p_mentor uuid, p_pause uuid, p_assignment uuid, p_outbox bigint, p_key text, p_error text DEFAULT NULL::text) RETURNS uuid
-    LANGUAGE plpgsql
-    SET search_path TO 'public', 'pg_temp'
-    AS $$
-DECLARE
-  new_id uuid;
-  st text := CASE WHEN p_status = 'pending' AND p_channel = 'in_app' THEN 'sent' ELSE p_status END;
-BEGIN
-  IF st NOT IN ('pending', 'held', 'sent', 'failed', 'undeliverable') THEN
-    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed',
-      DETAIL = format('A new notification is pending, held, failed or undeliverable, not %s.', p_status);
-  END IF;
-  INSERT INTO notifications (id, organization_id, recipient_id, type, channel, status, title, body, data, mentor_id,
-                             pause_id, assignment_id, outbox_id, idempotency_key, error, sent_at, next_attempt_at)
-  VALUES (coalesce(p_id, gen_random_uuid()), p_org, p_recipient, p_type, p_channel, st, p_title, p_body,
-          coalesce(p_data, '{}'), p_mentor, (SELECT id FROM pause_records WHERE id = p_pause), p_assignment,
-          p_outbox, p_key, p_error,
-          CASE WHEN st = 'sent' THEN now() END,
-          CASE WHEN st = 'pending' AND p_channel = 'push' THEN now() END)
-  ON CONFLICT (idempotency_key) DO NOTHING
-  RETURNING id INTO new_id;
-  IF new_id IS NOT NULL AND st = 'pending' AND p_channel = 'push' THEN
-    PERFORM pg_notify('likeperson_push', '');
-  END IF;
-  RETURN new_id;
-END $$;
 
 
 --
@@ -1256,10 +1170,10 @@ CREATE FUNCTION public.notification_json(n public.notifications) RETURNS jsonb
     AS $$
   SELECT jsonb_build_object(
     'id', n.id, 'type', n.type, 'title', n.title, 'body', n.body, 'data', n.data, 'status', n.status,
-    'created_at', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    'delivered_at', to_char(n.delivered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    'opened_at', to_char(n.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    'acknowledged_at', to_char(n.acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')) $$;
+    'created_at', rfc3339(n.created_at),
+    'delivered_at', rfc3339(n.delivered_at),
+    'opened_at', rfc3339(n.opened_at),
+    'acknowledged_at', rfc3339(n.acknowledged_at)) $$;
 
 
 --
@@ -1278,7 +1192,7 @@ BEGIN
   FOR o IN
     SELECT x.organization_id AS org, array_agg(x.id ORDER BY i.ord) AS ids, count(*)::int AS n
     FROM unnest(p_ids) WITH ORDINALITY AS i(id, ord) JOIN notifications x ON x.id = i.id
-    WHERE x.channel = 'in_app' AND x.status <> 'held' AND x.recipient_id IS NOT NULL
+    WHERE notification_published(x)
     GROUP BY x.organization_id ORDER BY min(i.ord)
   LOOP
     last := stream_advance(o.org, o.n);
@@ -1289,6 +1203,15 @@ BEGIN
   END LOOP;
   RETURN published;
 END $$;
+
+
+--
+-- Name: notification_published(public.notifications); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.notification_published(n public.notifications) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT n.channel = 'in_app' AND n.status <> 'held' AND n.recipient_id IS NOT NULL $$;
 
 
 --
@@ -1335,6 +1258,15 @@ BEGIN
   NEW.updated_at := now();
   RETURN NEW;
 END $$;
+
+
+--
+-- Name: rfc3339(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.rfc3339(t timestamp with time zone) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 
 
 --
@@ -2887,23 +2819,6 @@ GRANT USAGE ON SCHEMA public TO likeperson_worker;
 
 
 --
--- Name: TABLE assignment_activities; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.assignment_activities TO likeperson_app;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.assignment_activities TO likeperson_worker;
-
-
---
--- Name: FUNCTION activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_app;
-GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_worker;
-
-
---
 -- Name: TABLE people; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2926,10 +2841,27 @@ GRANT UPDATE(org_admin) ON TABLE public.people TO likeperson_app;
 
 
 --
--- Name: FUNCTION assignment_actor(); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION acting_person(); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.assignment_actor() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.acting_person() FROM PUBLIC;
+
+
+--
+-- Name: TABLE assignment_activities; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.assignment_activities TO likeperson_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.assignment_activities TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_worker;
 
 
 --
@@ -2984,15 +2916,6 @@ GRANT ALL ON FUNCTION public.assignment_json(a public.assignments) TO likeperson
 --
 
 REVOKE ALL ON FUNCTION public.assignment_lock_for(actor public.people, p_id uuid, p_mentor_may boolean) FROM PUBLIC;
-
-
---
--- Name: FUNCTION assignment_rfc3339(t timestamp with time zone); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.assignment_rfc3339(t timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.assignment_rfc3339(t timestamp with time zone) TO likeperson_app;
-GRANT ALL ON FUNCTION public.assignment_rfc3339(t timestamp with time zone) TO likeperson_worker;
 
 
 --
@@ -3190,13 +3113,6 @@ GRANT ALL ON FUNCTION public.mentor_acknowledge(p_mentor uuid, p_expected_versio
 
 
 --
--- Name: FUNCTION mentor_actor(); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.mentor_actor() FROM PUBLIC;
-
-
---
 -- Name: FUNCTION mentor_actor_relation(actor public.people, p_mentor uuid, p_org uuid); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3274,27 +3190,10 @@ GRANT ALL ON FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version
 
 
 --
--- Name: FUNCTION mentor_rfc3339(t timestamp with time zone); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.mentor_rfc3339(t timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.mentor_rfc3339(t timestamp with time zone) TO likeperson_app;
-GRANT ALL ON FUNCTION public.mentor_rfc3339(t timestamp with time zone) TO likeperson_worker;
-
-
---
 -- Name: FUNCTION mentor_transition(p_mentor uuid, p_transition text, p_reason text, p_expected_return_date date, p_expected_version integer, p_now timestamp with time zone, actor public.people); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.mentor_transition(p_mentor uuid, p_transition text, p_reason text, p_expected_return_date date, p_expected_version integer, p_now timestamp with time zone, actor public.people) FROM PUBLIC;
-
-
---
--- Name: FUNCTION notification_audience(p_org uuid, p_mentor uuid, p_chapter uuid); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.notification_audience(p_org uuid, p_mentor uuid, p_chapter uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.notification_audience(p_org uuid, p_mentor uuid, p_chapter uuid) TO likeperson_worker;
 
 
 --
@@ -3303,14 +3202,6 @@ GRANT ALL ON FUNCTION public.notification_audience(p_org uuid, p_mentor uuid, p_
 
 REVOKE ALL ON FUNCTION public.notification_audiences(p_keys bigint[], p_orgs uuid[], p_mentors uuid[], p_chapters uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.notification_audiences(p_keys bigint[], p_orgs uuid[], p_mentors uuid[], p_chapters uuid[]) TO likeperson_worker;
-
-
---
--- Name: FUNCTION notification_create(p_id uuid, p_org uuid, p_recipient uuid, p_type text, p_channel text, p_status text, p_title text, p_body text, p_data jsonb, p_mentor uuid, p_pause uuid, p_assignment uuid, p_outbox bigint, p_key text, p_error text); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.notification_create(p_id uuid, p_org uuid, p_recipient uuid, p_type text, p_channel text, p_status text, p_title text, p_body text, p_data jsonb, p_mentor uuid, p_pause uuid, p_assignment uuid, p_outbox bigint, p_key text, p_error text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.notification_create(p_id uuid, p_org uuid, p_recipient uuid, p_type text, p_channel text, p_status text, p_title text, p_body text, p_data jsonb, p_mentor uuid, p_pause uuid, p_assignment uuid, p_outbox bigint, p_key text, p_error text) TO likeperson_worker;
 
 
 --
@@ -3375,6 +3266,15 @@ GRANT ALL ON FUNCTION public.notification_publish(p_ids uuid[]) TO likeperson_wo
 
 
 --
+-- Name: FUNCTION notification_published(n public.notifications); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.notification_published(n public.notifications) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.notification_published(n public.notifications) TO likeperson_app;
+GRANT ALL ON FUNCTION public.notification_published(n public.notifications) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION notification_recipient_name(p_person uuid); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3398,6 +3298,15 @@ GRANT ALL ON FUNCTION public.notification_status_rank(s text) TO likeperson_work
 REVOKE ALL ON FUNCTION public.notifications_guard() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.notifications_guard() TO likeperson_app;
 GRANT ALL ON FUNCTION public.notifications_guard() TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION rfc3339(t timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.rfc3339(t timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.rfc3339(t timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.rfc3339(t timestamp with time zone) TO likeperson_worker;
 
 
 --
