@@ -668,7 +668,8 @@ BEGIN
   ), queued AS (
     INSERT INTO outbox (organization_id, kind, payload, created_at, available_at)
     SELECT p_org, 'follow_up_' || x.level, jsonb_build_object(
-             'mentor_id', x.peer_mentor_id, 'assignment_id', x.id, 'chapter_id', x.chapter_id,
+             'mentor_id', x.peer_mentor_id,
+             'mentor_display_name', (SELECT display_name FROM people WHERE id = x.peer_mentor_id), 'assignment_id', x.id, 'chapter_id', x.chapter_id,
              'days_since_contact', floor(extract(epoch FROM p_now - x.basis) / 86400)::int,
              'occurred_at', rfc3339(p_now)), now(), now()
     FROM crossings x

@@ -8,6 +8,8 @@
 --     the C# callers no longer filter on their own.
 --   * notification_create and notification_audience (0006) lost their last caller to the batch forms of 0010
 --     (notification_create_many, notification_audiences): dropped.
+--   * Follow-up outbox payloads carry mentor_display_name, as the other kinds' do: the dispatcher takes the mentor's
+--     name (and a pause's length, prior_pause_days) from the payload the transition wrote and reads no second copy.
 -- The rewritten functions below are their 0011 definitions with only those calls changed.
 
 CREATE FUNCTION rfc3339(t timestamptz) RETURNS text
@@ -441,7 +443,8 @@ BEGIN
   ), queued AS (
     INSERT INTO outbox (organization_id, kind, payload, created_at, available_at)
     SELECT p_org, 'follow_up_' || x.level, jsonb_build_object(
-             'mentor_id', x.peer_mentor_id, 'assignment_id', x.id, 'chapter_id', x.chapter_id,
+             'mentor_id', x.peer_mentor_id,
+             'mentor_display_name', (SELECT display_name FROM people WHERE id = x.peer_mentor_id), 'assignment_id', x.id, 'chapter_id', x.chapter_id,
              'days_since_contact', floor(extract(epoch FROM p_now - x.basis) / 86400)::int,
              'occurred_at', rfc3339(p_now)), now(), now()
     FROM crossings x
