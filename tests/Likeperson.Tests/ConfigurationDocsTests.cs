@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Likeperson.Jobs;
 using Likeperson.Notifications;
 using Likeperson.Realtime;
@@ -6,21 +7,50 @@ using Likeperson.Realtime;
 namespace Likeperson.Tests;
 
 /// <summary>
-/// The README's "## Configuration" table names every key the code reads, with the code's default, so a new option (or a
-/// changed default) cannot go undocumented.
+/// docs/configuration.md's key table names every key the code reads, with the code's default, so a new option (or a
+/// changed default) cannot go undocumented. Keys come from the options classes (by reflection) and from every literal key
+/// the source reads directly (`config["…"]`, `GetConnectionString`, `GetValue`), found by scanning src/.
 /// </summary>
-public sealed class ConfigurationDocsTests
+public sealed partial class ConfigurationDocsTests
 {
-    private static readonly Lazy<string> Section = new(() =>
+    private static readonly string Root = FindRoot();
+
+    private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "README.md"))) dir = dir.Parent;
-        var readme = File.ReadAllText(Path.Combine(dir!.FullName, "README.md"));
-        var start = readme.IndexOf("\n## Configuration\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no '## Configuration' section");
-        var end = readme.IndexOf("\n## ", start + 5, StringComparison.Ordinal);
-        return readme[start..(end < 0 ? readme.Length : end)];
-    });
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Likeperson.slnx"))) dir = dir.Parent;
+        return dir!.FullName;
+    }
+
+    private static readonly Lazy<string> Section = new(() => File.ReadAllText(Path.Combine(Root, "docs", "configuration.md")));
+
+    /// <summary>Sections bound to an options class; their keys come from <see cref="Defaults"/>.</summary>
+    private static readonly string[] OptionsSections = ["Push", "Notifications", "Events", "Jobs"];
+
+    private static IEnumerable<string> SourceFiles() =>
+        Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+
+    /// <summary>Literal keys the source reads directly.</summary>
+    private static IEnumerable<string> ReadKeys() =>
+        SourceFiles().SelectMany(f => DirectRead().Matches(File.ReadAllText(f)))
+            .Select(m => m.Groups["conn"].Success ? $"ConnectionStrings:{m.Groups["conn"].Value}" : m.Groups["key"].Value)
+            .Distinct();
+
+    [GeneratedRegex("""GetConnectionString\("(?<conn>\w+)"\)|(?:config|configuration|Configuration)\["(?<key>[\w:]+)"\]|GetValue<[^>]+>\("(?<key>[\w:]+)"\)|GetSection\("(?<key>[\w:]+)"\)\.Get<string\[\]>""")]
+    private static partial Regex DirectRead();
+
+    [GeneratedRegex("""GetSection\("(?<section>\w+)"\)\.Get<(?<type>\w+)>""")]
+    private static partial Regex OptionsBinding();
+
+    [Fact]
+    public void Source_EveryBoundOptionsSection_IsCheckedByThisTest()
+    {
+        var bound = SourceFiles().SelectMany(f => OptionsBinding().Matches(File.ReadAllText(f))).Select(m => m.Groups["section"].Value).Distinct();
+        Assert.All(bound, section => Assert.True(OptionsSections.Contains(section),
+            $"the section `{section}` is bound to an options class: add it to ConfigurationDocsTests.Defaults and docs/configuration.md"));
+    }
 
     /// <summary>The keys an options class binds (its settable properties, nested classes as sub-sections) with their defaults.</summary>
     private static IEnumerable<(string Key, object? Default)> KeysOf(object options, string prefix)
@@ -44,20 +74,17 @@ public sealed class ConfigurationDocsTests
     public static TheoryData<string> Keys()
     {
         var keys = new TheoryData<string>();
-        foreach (var key in Defaults.Keys.Concat([
-                     "ConnectionStrings:Likeperson", "ConnectionStrings:LikepersonWorker", "ConnectionStrings:LikepersonOwner",
-                     "Database:DataDirectory", "Auth:JwtSecret", "Auth:Issuer", "Auth:Audience", "Auth:SystemAdmins", "Demo:Seed",
-                 ]))
+        foreach (var key in Defaults.Keys.Concat(ReadKeys().Where(k => !OptionsSections.Contains(k.Split(':')[0]))).Distinct())
             keys.Add(key);
         return keys;
     }
 
     [Theory]
     [MemberData(nameof(Keys))]
-    public void Readme_ConfigurationTable_NamesTheKeyWithTheCodesDefault(string key)
+    public void ConfigurationDoc_KeyTable_NamesTheKeyWithTheCodesDefault(string key)
     {
         var row = Section.Value.Split('\n').FirstOrDefault(l => l.StartsWith("| ") && l.Split('|')[1].Contains($"`{key}`"));
-        Assert.True(row is not null, $"README.md '## Configuration' has no table row for `{key}`");
+        Assert.True(row is not null, $"docs/configuration.md has no table row for `{key}`");
         if (!Defaults.TryGetValue(key, out var value) || value is null) return; // no default in code (a file path): the row says so
 
         // A row may name several keys, then its default cell lists their defaults in the same order.
@@ -72,6 +99,6 @@ public sealed class ConfigurationDocsTests
             bool b => [b ? "true" : "false"],
             _ => [Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!],
         };
-        Assert.True(accepted.Contains(documented), $"`{key}`: README says {documented}, the code's default is {accepted[0]}");
+        Assert.True(accepted.Contains(documented), $"`{key}`: docs/configuration.md says {documented}, the code's default is {accepted[0]}");
     }
 }

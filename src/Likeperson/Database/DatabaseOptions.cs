@@ -23,7 +23,7 @@ public sealed record DatabaseConnections(string Application, string Worker, stri
         if (string.IsNullOrWhiteSpace(worker))
             throw new InvalidOperationException(
                 "ConnectionStrings:LikepersonWorker is required with an external database: the background workers connect " +
-                $"as the '{WorkerRole}' role (see README, 'Running against your own PostgreSQL').");
+                $"as the '{WorkerRole}' role (see docs/configuration.md, 'Running against your own PostgreSQL').");
         return new(app, worker, config.GetConnectionString("LikepersonOwner"));
     }
 

@@ -5,7 +5,7 @@ namespace Likeperson.Demo;
 
 /// <summary>
 /// The demo organisation the run command loads: two chapters, an org admin, two coordinators, six
-/// peer mentors, contacts and assignments. Fixed ids, so the README and the demo sign-in can name them.
+/// peer mentors, contacts and assignments. Fixed ids, so the docs and the demo sign-in can name them.
 /// The organisation requires acknowledgement of self-reactivation. Four mentors are not active, each
 /// brought there through the real transition functions (so pause records, the status log, the outbox
 /// and the change stream agree): Anne paused herself and is overdue, Lars was paused by his

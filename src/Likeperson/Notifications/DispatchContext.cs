@@ -5,24 +5,27 @@ using Npgsql;
 namespace Likeperson.Notifications;
 
 /// <summary>An outbox row with its payload read and its plan decided (what it needs from the database to be drafted).</summary>
-public sealed record PlannedRow(OutboxRow Row, OutboxPayload Payload, DispatchPlan Plan, DateTimeOffset Occurred)
+public sealed record PlannedRow(OutboxRow Row, OutboxPayload Payload, DispatchPlan Plan)
 {
     /// <summary>Throws (JsonException) for a payload or kind that cannot be dispatched.</summary>
     public static PlannedRow Of(OutboxRow row)
     {
         var p = OutboxPayload.Parse(row.Payload);
-        return new(row, p, DispatchPlan.For(row.Kind, p), p.OccurredAt ?? new DateTimeOffset(row.CreatedAt, TimeSpan.Zero));
+        return new(row, p, DispatchPlan.For(row.Kind, p));
     }
 }
 
-/// <summary>The facts about the organisation, mentor and pause of one outbox row, as of dispatch time.</summary>
+/// <summary>
+/// The organisation's facts for one outbox row, as of dispatch time, and the row's time as SQL wrote it: the payload's
+/// occurred_at (else the row's created_at) as SQL formats every time (rfc3339), and its date in the organisation's time zone. The
+/// mentor's name and the pause length come from the payload, written by the transition.
+/// </summary>
 public sealed class ContextRow
 {
     public long OutboxId { get; init; }
     public bool PushIncludesReason { get; init; }
     public DateOnly LocalDate { get; init; }
-    public string? MentorName { get; init; }
-    public int? PauseDays { get; init; }
+    public string TimestampUtc { get; init; } = "";
 }
 
 /// <summary>One person to tell about one outbox row, with their preference for its type.</summary>
@@ -44,12 +47,12 @@ public sealed class RecipientRow
 public static class DispatchContext
 {
     private const string Sql = """
-        SELECT r.id AS outbox_id, o.push_includes_reason, (r.occurred AT TIME ZONE o.timezone)::date AS local_date,
-               (SELECT display_name FROM people WHERE id = r.mentor) AS mentor_name,
-               (SELECT floor(extract(epoch FROM coalesce(pr.ended_at, r.occurred) - pr.paused_at) / 86400)::int
-                FROM pause_records pr WHERE pr.id = r.pause) AS pause_days
-        FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @pauses::uuid[], @occurred::timestamptz[]) AS r(id, org, mentor, pause, occurred)
-        JOIN organizations o ON o.id = r.org;
+        SELECT ob.id AS outbox_id, o.push_includes_reason, (t.occurred AT TIME ZONE o.timezone)::date AS local_date,
+               rfc3339(t.occurred) AS timestamp_utc
+        FROM outbox ob
+        CROSS JOIN LATERAL (SELECT coalesce((ob.payload->>'occurred_at')::timestamptz, ob.created_at) AS occurred) t
+        JOIN organizations o ON o.id = ob.organization_id
+        WHERE ob.id = ANY(@ids::bigint[]);
         SELECT a.key AS outbox_id, a.person_id, a.via, coalesce(np.enabled, true) AS enabled,
                coalesce(np.channels, 'both') AS channels, coalesce(np.mode, 'immediate') AS mode
         FROM notification_audiences(@audienceIds::bigint[], @audienceOrgs::uuid[], @audienceMentors::uuid[], @audienceChapters::uuid[]) a
@@ -71,10 +74,8 @@ public static class DispatchContext
         return await BatchResults.QueryAsync(conn, new CommandDefinition(Sql, new
         {
             ids = Column(r => r.Row.Id), orgs = Column(r => r.Row.OrganizationId), mentors = Column(r => r.Payload.MentorId),
-            pauses = Column(r => r.Payload.PauseId),
             audienceIds = told.Select(r => r.Row.Id).ToArray(), audienceOrgs = told.Select(r => r.Row.OrganizationId).ToArray(),
             audienceMentors = told.Select(r => r.Payload.MentorId).ToArray(), audienceChapters = told.Select(r => r.Plan.AudienceChapter).ToArray(),
-            occurred = Column(r => r.Occurred.UtcDateTime),
             audienceTypes = Column(r => r.Plan.AudienceType is { } t ? SnakeCase.Of(t) : null),
             mentorTypes = Column(r => r.Plan.MentorType is { } t ? SnakeCase.Of(t) : null),
         }, cancellationToken: ct), async results =>

@@ -18,7 +18,6 @@ public sealed class OutboxPayload
     public Guid? ActorId { get; init; }
     public Guid? PauseId { get; init; }
     public int? PriorPauseDays { get; init; }
-    public DateTimeOffset? OccurredAt { get; init; }
     public Guid? AssignmentId { get; init; }
     public Guid? ChapterId { get; init; }
     public int? Threshold { get; init; }

@@ -72,25 +72,26 @@ public sealed class NotificationWriter(PushOptions push)
         };
     }
 
-    /// <summary>Publishes notification.created for the in-app rows among them. Takes the stream lock: call it last.</summary>
+    /// <summary>
+    /// Publishes notification.created for those of them that SQL's notification_published says reach the stream.
+    /// Takes the stream lock: call it last.
+    /// </summary>
     public static async Task PublishAsync(NpgsqlConnection conn, IEnumerable<CreatedNotification> created, CancellationToken ct = default)
     {
-        var ids = created.Where(c => c.Channel == NotificationChannel.InApp && c.Status != NotificationStatus.Held)
-            .OrderBy(c => c.OrganizationId).Select(c => c.Id).ToArray();
+        var ids = created.OrderBy(c => c.OrganizationId).Select(c => c.Id).ToArray();
         if (ids.Length == 0) return;
         await using var batch = new NpgsqlBatch(conn) { BatchCommands = { PublishCommand(ids) } };
         await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
-    /// SQL notification_publish for the in-app drafts that are in someone's inbox, to run in the same batch as their
-    /// CreateCommand: a draft whose key already existed made no row of its id, so nothing is published for it. Null when
-    /// there is nothing to publish.
+    /// SQL notification_publish for the drafts, to run in the same batch as their CreateCommand; SQL's
+    /// notification_published picks the rows that reach the stream, and a draft whose key already existed made no row of
+    /// its id, so nothing is published for it. Null when there are no drafts.
     /// </summary>
     public static NpgsqlBatchCommand? PublishCommand(IEnumerable<NotificationDraft> drafts)
     {
-        var ids = drafts.Where(d => d.Channel == NotificationChannel.InApp && d.Status == NotificationStatus.Pending && d.RecipientId is not null)
-            .OrderBy(d => d.OrganizationId).Select(d => d.Id).ToArray();
+        var ids = drafts.OrderBy(d => d.OrganizationId).Select(d => d.Id).ToArray();
         return ids.Length == 0 ? null : PublishCommand(ids);
     }
 

@@ -77,8 +77,8 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
     {
         var (row, p, plan) = (planned.Row, planned.Payload, planned.Plan);
         if (org is null) throw new InvalidOperationException($"Organisation {row.OrganizationId} no longer exists.");
-        var facts = new DispatchFacts(p.MentorDisplayName ?? org.MentorName ?? "A peer mentor", org.LocalDate, org.PushIncludesReason,
-            p.PriorPauseDays ?? org.PauseDays, planned.Occurred.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"));
+        var facts = new DispatchFacts(p.MentorDisplayName ?? "A peer mentor", org.LocalDate, org.PushIncludesReason, p.PriorPauseDays,
+            org.TimestampUtc);
 
         var drafts = new List<NotificationDraft>();
         var contents = new Dictionary<NotificationType, NotificationContent>(); // the same words for every recipient of a type

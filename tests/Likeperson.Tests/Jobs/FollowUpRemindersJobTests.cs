@@ -35,8 +35,9 @@ public sealed class FollowUpRemindersJobTests(JobServer server) : IClassFixture<
             stats.GetProperty("escalations").GetInt32()));
         var (kind, payload) = Assert.Single(await server.OutboxAsync(org.Id));
         Assert.Equal("follow_up_reminder", kind);
-        Assert.Equal(["assignment_id", "chapter_id", "days_since_contact", "mentor_id", "occurred_at"],
+        Assert.Equal(["assignment_id", "chapter_id", "days_since_contact", "mentor_display_name", "mentor_id", "occurred_at"],
             payload.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("Mentor A", payload.GetProperty("mentor_display_name").GetString()); // the dispatcher names the mentor from it
         Assert.Equal((org.MentorA, due, org.ChapterA, 11), (payload.GetProperty("mentor_id").GetGuid(), payload.GetProperty("assignment_id").GetGuid(),
             payload.GetProperty("chapter_id").GetGuid(), payload.GetProperty("days_since_contact").GetInt32()));
         Assert.Equal(Now.UtcDateTime, payload.GetProperty("occurred_at").GetDateTime().ToUniversalTime());
@@ -49,6 +50,8 @@ public sealed class FollowUpRemindersJobTests(JobServer server) : IClassFixture<
         await Eventually.TrueAsync(async () => (told = await server.NotificationsAsync(org.Id, "follow_up_reminder")).Count > 0, "the reminder");
         Assert.Equal([org.MentorA], told.Select(n => n.RecipientId!.Value));
         Assert.Equal(due.ToString(), told[0].DataJson["assignment_id"]!.GetValue<string>());
+        Assert.Equal("Mentor A", told[0].DataJson["mentor_display_name"]!.GetValue<string>());
+        Assert.Equal(payload.GetProperty("occurred_at").GetString(), told[0].DataJson["timestamp_utc"]!.GetValue<string>());
     }
 
     [Fact]

@@ -102,8 +102,11 @@ public sealed class DispatchTests(PushServer server) : IClassFixture<PushServer>
     {
         var org = await _world.StandardOrgAsync(requireAck: true);
         var pause = await _outbox.PauseRecordAsync(org.Id, org.MentorA, daysAgo: 5);
-        var asked = await _outbox.StatusChangedAsync(org.Id, org.MentorA, "reactivate", "paused", "pending_reactivation", org.MentorA, pause);
-        var acked = await _outbox.StatusChangedAsync(org.Id, org.MentorA, "acknowledge", "pending_reactivation", "active", org.CoordinatorA, pause);
+        // As mentor_transition writes them: the live pause's length so far in prior_pause_days (the dispatcher reads no second copy).
+        var asked = await _outbox.StatusChangedAsync(org.Id, org.MentorA, "reactivate", "paused", "pending_reactivation", org.MentorA, pause,
+            priorPauseDays: 5);
+        var acked = await _outbox.StatusChangedAsync(org.Id, org.MentorA, "acknowledge", "pending_reactivation", "active", org.CoordinatorA, pause,
+            priorPauseDays: 5);
 
         var pending = (await _outbox.SettledAsync(asked)).Where(r => r.Channel == "in_app").ToList();
         var active = (await _outbox.SettledAsync(acked)).Where(r => r.Channel == "in_app").ToList();
