@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Likeperson.Tests.Assignments;
 using Likeperson.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Likeperson.Tests.Foundation;
@@ -111,6 +113,23 @@ public sealed class FuzzTests(TestServer server) : IClassFixture<TestServer>
                 Assert.True((int)response.StatusCode < 500, $"{method} {template}: {(int)response.StatusCode}"); // NoServerErrors says more
             }
         }
+    }
+
+    [Fact]
+    public async Task LoneSurrogateReachingPostgreSql_MapsTo400AndThePoolStaysUsable()
+    {
+        await using var app = NpgsqlDataSource.Create(server.Database.Application);
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            await using var conn = await app.OpenConnectionAsync();
+            await conn.ExecuteScalarAsync<string>("SELECT @text::text", new { text = "a\ud800b" });
+        });
+        Assert.NotNull(failure);
+        var http = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
+        Assert.True(await new ProblemMapping(NullLogger<ProblemMapping>.Instance).TryHandleAsync(http, failure, CancellationToken.None));
+        Assert.True(http.Response.StatusCode == 400, $"{failure.GetType()}: {failure.Message} → {http.Response.StatusCode}");
+        await using var again = await app.OpenConnectionAsync();
+        Assert.Equal("ok", await again.ExecuteScalarAsync<string>("SELECT 'ok'"));
     }
 
     /// <summary>The request body members of each operation, from the server's own OpenAPI document ("POST /api/v1/x" → names).</summary>
