@@ -115,6 +115,22 @@ public sealed class FuzzTests(TestServer server) : IClassFixture<TestServer>
         }
     }
 
+    [Theory]
+    [InlineData("DELETE", "/api/v1/me/devices/%ED%A0%80")]
+    [InlineData("DELETE", "/api/v1/me/devices/%FF%FE")]
+    [InlineData("DELETE", "/api/v1/me/devices/a%00b")]
+    [InlineData("GET", "/api/v1/assignments?status=%FF&cursor=%ED%A0%80")]
+    [InlineData("GET", "/api/v1/jobs/runs?job=%ED%A0%80&cursor=%00")]
+    [InlineData("GET", "/api/v1/jobs/discrepancies?state=%FF&cursor=AAAA")]
+    [InlineData("GET", "/api/v1/events?topics=%ED%A0%80")]
+    [InlineData("POST", "/api/v1/jobs/%ED%A0%80/run")]
+    public async Task HostileText_InPathOrQuery_NeverAnswers5xx(string method, string url)
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        var response = await server.As(org.Admin).SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+        Assert.InRange((int)response.StatusCode, 400, 499);
+    }
+
     [Fact]
     public async Task LoneSurrogateReachingPostgreSql_MapsTo400AndThePoolStaysUsable()
     {
