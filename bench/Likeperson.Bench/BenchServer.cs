@@ -32,6 +32,7 @@ public sealed class BenchServer : IAsyncDisposable
             ["ConnectionStrings:LikepersonOwner"] = db.Owner,
             ["Auth:JwtSecret"] = BenchContext.JwtSecret,
             ["Jobs:Schedule:Enabled"] = "false",
+            ["Limits:WritesPerMinute"] = "1000000", // a simulated person writes far more than a person would
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };

@@ -48,6 +48,7 @@ public static class LikepersonApp
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         services.AddAuthorization();
+        services.AddWriteRateLimit(config);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             var status = c.ProblemDetails.Status ?? 500;
@@ -76,6 +77,8 @@ public static class LikepersonApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseJsonBodyGate();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Likeperson API v1"); o.RoutePrefix = "swagger"; });

@@ -69,6 +69,7 @@ public sealed partial class ConfigurationDocsTests
         KeysOf(new PushOptions(), "Push").Concat(KeysOf(new NotificationOptions(), "Notifications"))
             .Concat(KeysOf(new StreamOptions(), "Events"))
             .Concat(KeysOf(new JobOptions(), "Jobs").Where(k => k.Key != "Jobs:EventRetentionDays")) // read from Events:RetentionDays
+            .Append((Key: RateLimits.WritesPerMinuteKey, Default: (object?)RateLimits.DefaultWritesPerMinute))
             .ToDictionary(k => k.Key, k => k.Default);
 
     public static TheoryData<string> Keys()

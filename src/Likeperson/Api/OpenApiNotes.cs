@@ -29,8 +29,12 @@ public static class OpenApiNotes
           Rows nobody could receive appear with `recipient_id` null.
         - `PUT /api/v1/me/notification-preferences` updates the listed types only (each item needs type, enabled, channels,
           mode; a type at most once) and answers 200 with all four. An unknown type is 400.
-        - `POST /api/v1/me/devices` answers 201 `{token, platform, created_at}`; registering a token someone else had moves it
-          to the caller (a phone changed hands). `DELETE /api/v1/me/devices/{token}` of a token that is not the caller's is 404.
+        - `POST /api/v1/me/devices` answers 201 `{token, platform, created_at}`. A token another person of the caller's organisation
+          had moves to the caller (a phone handed over). A token registered to a person of another organisation is never moved:
+          409 `device_in_use` until that person signs out on the phone (`DELETE /api/v1/me/devices/{token}`) or push reports the
+          token unregistered, so no organisation's notifications reach a phone still signed in for another without its person
+          knowing. At most 20 tokens per person: registering one more drops the one registered (or re-registered) longest ago.
+          `DELETE /api/v1/me/devices/{token}` of a token that is not the caller's is 404.
         - Push `data` values are strings (FCM's rule; null → ""), plus `notification_id` and `type` so apps can send receipts;
           `reason` is left out unless the organisation sets `push_includes_reason`. With `Push:Provider=none` no push rows exist.
         - Recipients: coordinators of the mentor's chapters at dispatch time (including one who acted), else org admins, else one
@@ -41,8 +45,8 @@ public static class OpenApiNotes
           organisation has no honorarium thresholds, `{}` when it has some but this assignment's sequence is none of them, and
           `{"threshold_N": "<timestamp>"}` when the sequence is N.
         - `POST /api/v1/assignments`: `status` may be open (default) or pending (completed is 422). A coordinator may assign the mentors of the
-          chapters they coordinate (any other mentor is 404); an org admin any mentor of the organisation; a mentor of another organisation is
-          422 `organization_mismatch`. A peer mentor who sees the contact (through an assignment of their own) gets 403, anyone else out of scope 404.
+          chapters they coordinate (any other mentor is 404); an org admin any mentor of the organisation; a mentor or contact of another
+          organisation is 404, exactly like an id that does not exist. A peer mentor who sees the contact (through an assignment of their own) gets 403, anyone else out of scope 404.
         - `GET /api/v1/assignments`: newest first (created_at, then id); the filters narrow the caller's scope, so a chapter or mentor outside it
           gives an empty page. `stream_position` is 0 for an organisation whose stream is still empty.
         - `PATCH /api/v1/assignments/{id}` accepts only `status` and `notes`: any other member of an assignment is 422 `immutable_field`, an unknown
@@ -52,6 +56,11 @@ public static class OpenApiNotes
         - `POST /api/v1/assignments/{id}/activities` (the assigned mentor, the chapter's coordinators, org admins) answers 201 with
           `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at}`; `kind` is free text of 1 to 50 characters (default `contact`),
           `note` at most 2000; an activity on a completed assignment is 409 `assignment_closed`.
+        - Malformed text: a JSON body that is not valid UTF-8, holds a lone surrogate escape (`"\ud800"`), nests deeper than 64
+          levels, repeats a member within one object, or is not well-formed JSON is 400 `malformed_request` on every endpoint,
+          before anything is read or changed.
+        - Writes per person: at most `Limits:WritesPerMinute` (default 120) POST, PUT, PATCH and DELETE requests per token subject
+          per minute on each instance; the next is 429 `rate_limited` with `Retry-After` (seconds).
         - Development only: `GET /api/v1/demo/people` and `POST /api/v1/demo/tokens/{person_id}` mint tokens for the demo people.
         - Mentor status: a transition answers 200 with the mentor (as `GET /api/v1/mentors/{id}`) and `ETag`. Checks run in the order
           scope (404), role (403: the mentor calling acknowledge, hold, deactivate or certification), body (422), `If-Match` (412
@@ -78,7 +87,9 @@ public static class OpenApiNotes
           `likeperson_stream_events_delivered_total` and more, per instance.
         - Jobs: `POST /api/v1/jobs/{name}/run` answers when the run has finished, 200 with `{run_id, job, organization_id, trigger
           (scheduled|catch_up|manual), slot, status, started_at, finished_at, started_by, stats, error}`; a job that failed is still 200
-          with `status` `failed` and `error`. An unknown job (and the internal `retention`) is 404; a coordinator running any job but
+          with `status` `failed` and `error`. One manual run of a job per organisation at a time: another while it runs is 409
+          `job_running`. A manual run stops when its instance shuts down (recorded `failed`, error "Interrupted: …"); a run left
+          `running` by an instance that died is failed by the next manual run of that job after `Jobs:Schedule:StuckAfter`. An unknown job (and the internal `retention`) is 404; a coordinator running any job but
           `certification-expiry`, or anyone else, 403. `GET /api/v1/jobs/runs` (coordinators and org admins; others 403) also takes
           `cursor`, newest first; an unknown `job` filter is 400.
         - `GET /api/v1/jobs/discrepancies?state=open|resolved|all&mentor_id=&limit=&cursor=` (org admins: the organisation;

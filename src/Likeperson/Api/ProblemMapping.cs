@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
@@ -34,11 +35,13 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
     private static bool ClientWentAway(HttpContext http, Exception e) =>
         http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or NpgsqlException and not PostgresException;
 
-    public static Task WriteAsync(HttpContext http, int status, string code, string detail, IDictionary<string, string[]>? errors = null)
+    public static Task WriteAsync(HttpContext http, int status, string code, string detail, IDictionary<string, string[]>? errors = null,
+        (string Name, string Value)? header = null)
     {
         if (http.Response.HasStarted) return Task.CompletedTask;
         http.Response.Clear();
         http.Response.StatusCode = status;
+        if (header is var (name, value)) http.Response.Headers[name] = value;
         var body = new Dictionary<string, object?>
         {
             ["type"] = $"https://likeperson.no/problems/{code}",
@@ -62,6 +65,7 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
         412 => "Precondition failed",
         415 => "Unsupported media type",
         422 => "Unprocessable request",
+        429 => "Too many requests",
         _ => "Server error",
     };
 
@@ -74,6 +78,7 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
         405 => "method_not_allowed",
         412 => "version_mismatch",
         415 => "unsupported_media_type",
+        429 => "rate_limited",
         _ => "error",
     };
 
@@ -84,6 +89,11 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
         BadHttpRequestException b => new(b.StatusCode == 415 ? 415 : 400, b.StatusCode == 415 ? "unsupported_media_type" : "malformed_request",
             b.InnerException is JsonException j ? JsonProblem(j) : b.Message, null),
         JsonException j => new(400, "malformed_request", JsonProblem(j), null),
+        // A string that is no valid UTF-16 (a lone surrogate) cannot be encoded for PostgreSQL, nor read from UTF-8.
+        EncoderFallbackException or DecoderFallbackException => new(400, "malformed_request",
+            "The request holds text that is not valid Unicode (a lone surrogate or invalid UTF-8).", null),
+        NpgsqlException { InnerException: EncoderFallbackException } => new(400, "malformed_request",
+            "The request holds text that is not valid Unicode (a lone surrogate or invalid UTF-8).", null),
         PostgresException p => MapPostgres(p),
         _ => new(500, "internal_error", "Something went wrong on our side; it has been logged.", null),
     };

@@ -10,7 +10,7 @@ namespace Likeperson.Jobs;
 /// instance win it — then the job runs, then the row gets its end, status, stats or error. A
 /// failure is logged and recorded, never thrown: the caller reads it from the run.
 /// </summary>
-public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, TimeProvider clock, ILogger<JobRunner> log)
+public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, JobOptions options, TimeProvider clock, ILogger<JobRunner> log)
 {
     private readonly Dictionary<string, IJob> _jobs = jobs.ToDictionary(j => j.Name);
 
@@ -33,9 +33,23 @@ public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, T
     public async Task<JobRunResponse> RunNowAsync(IJob job, Guid? organizationId, Guid? startedBy, CancellationToken ct = default,
         DateTimeOffset? asOf = null)
     {
+        // The unique index job_runs_one_manual_running lets one manual run of a job per organisation be running at a time.
         var runId = await ClaimAsync(job, organizationId, null, JobTrigger.Manual, startedBy, ct)
-                    ?? throw new InvalidOperationException("A manual run has no slot and cannot conflict.");
+                    ?? (await FailStuckManualRunAsync(job, organizationId, ct) ? await ClaimAsync(job, organizationId, null, JobTrigger.Manual, startedBy, ct) : null)
+                    ?? throw new ApiException(409, "job_running",
+                        $"{job.Name} is already running for this organisation; its result will be in GET /api/v1/jobs/runs.");
         return await RunClaimedAsync(job, organizationId, runId, ct, asOf);
+    }
+
+    /// <summary>A manual run still `running` after Jobs:Schedule:StuckAfter lost its instance: it is failed, so it blocks no new run.</summary>
+    private async Task<bool> FailStuckManualRunAsync(IJob job, Guid? org, CancellationToken ct)
+    {
+        await using var conn = await worker.Source.OpenConnectionAsync(ct);
+        var now = clock.GetUtcNow();
+        return await conn.ExecuteAsync(new CommandDefinition("""
+            UPDATE job_runs SET status = 'failed', finished_at = @now, error = 'Interrupted: no result after Jobs:Schedule:StuckAfter; its instance probably stopped.'
+            WHERE job = @job AND organization_id IS NOT DISTINCT FROM @org AND trigger = 'manual' AND status = 'running' AND started_at < @stuckBefore
+            """, new { job = job.Name, org, now, stuckBefore = now - options.Schedule.StuckAfter }, cancellationToken: ct)) > 0;
     }
 
     private async Task<Guid?> ClaimAsync(IJob job, Guid? org, DateTimeOffset? slot, JobTrigger trigger, Guid? startedBy, CancellationToken ct)

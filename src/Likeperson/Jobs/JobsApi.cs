@@ -18,13 +18,16 @@ public static class JobsApi
     {
         var group = api.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization();
         group.MapPost("/{name}/run", Run)
-            .WithSummary("Run a job now for the caller's organisation (org admin; coordinators: certification-expiry only); answers when it has finished.");
+            .WithSummary("Run a job now for the caller's organisation (org admin; coordinators: certification-expiry only); answers when it has finished. " +
+                         "While a manual run of that job is running for the organisation, another is 409 job_running.")
+            .ProducesProblem(409);
         group.MapGet("/runs", Runs).WithSummary("Recent runs of the caller's organisation, newest first (coordinators, org admins).");
         group.MapGet("/discrepancies", Discrepancies)
             .WithSummary("What reconciliation found (coordinators: their mentors; org admins: the organisation), newest first; open ones by default.");
     }
 
-    private static async Task<Ok<JobRunResponse>> Run(string name, ClaimsPrincipal user, Db db, JobRunner runner, CancellationToken ct)
+    private static async Task<Ok<JobRunResponse>> Run(string name, ClaimsPrincipal user, Db db, JobRunner runner,
+        IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         if (!JobNames.Public.Contains(name) || runner.Find(name) is not { } job)
             throw new ApiException(404, "not_found", $"There is no job '{name}'; jobs are {string.Join(", ", JobNames.Public)}.");
@@ -35,7 +38,8 @@ public static class JobsApi
                 : "Only org admins (and, for certification-expiry, coordinators) may run jobs.");
         // The job itself runs as the worker, like a scheduled run; started_by records who asked. A client that hangs up
         // does not cut the run short (it would be recorded as failed halfway): it finishes and is in GET /jobs/runs.
-        return TypedResults.Ok(await runner.RunNowAsync(job, caller.OrganizationId, caller.PersonId, CancellationToken.None));
+        // Shutting the instance down does: the run stops and is recorded failed ("Interrupted"), so shutdown never waits on it.
+        return TypedResults.Ok(await runner.RunNowAsync(job, caller.OrganizationId, caller.PersonId, lifetime.ApplicationStopping));
     }
 
     private sealed record RunCursor(DateTime S, Guid I);

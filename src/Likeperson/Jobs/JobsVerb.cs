@@ -40,7 +40,14 @@ public static class JobsVerb
             var failed = 0;
             foreach (var o in orgs)
             {
-                var run = await runner.RunNowAsync(job, o, startedBy: null);
+                JobRunResponse run;
+                try { run = await runner.RunNowAsync(job, o, startedBy: null); }
+                catch (ApiException e) // job_running: a manual run of this job is under way for the organisation
+                {
+                    Console.Error.WriteLine(e.Message);
+                    failed++;
+                    continue;
+                }
                 Console.WriteLine(JsonSerializer.Serialize(run, Json));
                 if (run.Status == JobStatus.Failed) failed++;
             }

@@ -18,7 +18,9 @@ public static class MeApi
             .WithSummary("The caller's preferences for the four configurable types (default: enabled, both channels, immediate).");
         group.MapPut("/notification-preferences", PutPreferences)
             .WithSummary("Set preferences for the listed types; certification_expiry_auto_pause cannot be disabled or digested (422 critical_notification).");
-        group.MapPost("/devices", RegisterDevice).WithSummary("Register a device token for push (moves it to the caller if someone else had it).");
+        group.MapPost("/devices", RegisterDevice).WithSummary("Register a device token for push (at most 20 per person, the oldest is dropped). A token of another person of the " +
+                         "organisation moves to the caller; one of another organisation's person is 409 device_in_use until its owner deletes it.")
+            .ProducesProblem(409);
         group.MapDelete("/devices/{token}", DeleteDevice).WithSummary("Forget one of the caller's device tokens.");
     }
 

@@ -71,13 +71,19 @@ public sealed class AssignmentCreateTests(TestServer server) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task Create_MentorOfAnotherOrganisation_Is422OrganizationMismatch()
+    public async Task Create_MentorOrContactOfAnotherOrganisation_Is404LikeARandomId()
     {
         var org = await _world.StandardOrgAsync();
         var other = await _world.StandardOrgAsync();
-        var response = await server.As(org.Admin).PostJsonAsync("/api/v1/assignments",
-            new { peer_mentor_id = other.MentorA, contact_id = org.ContactA });
-        await response.ProblemAsync(422, "organization_mismatch");
+        async Task<string> NotFound(object body) =>
+            (await (await server.As(org.Admin).PostJsonAsync("/api/v1/assignments", body)).ProblemAsync(404, "not_found")).GetProperty("detail").GetString()!;
+
+        Assert.Equal(await NotFound(new { peer_mentor_id = Guid.NewGuid(), contact_id = org.ContactA }),
+            await NotFound(new { peer_mentor_id = other.MentorA, contact_id = org.ContactA }));
+        Assert.Equal(await NotFound(new { peer_mentor_id = org.MentorA, contact_id = Guid.NewGuid() }),
+            await NotFound(new { peer_mentor_id = org.MentorA, contact_id = other.ContactA }));
+        Assert.Empty(await server.Worker.EventsAsync(org.Id));
+        Assert.Empty(await server.Worker.EventsAsync(other.Id));
     }
 
     [Fact]

@@ -178,7 +178,9 @@ public sealed class AssignmentSqlRuleTests(TestServer server) : IClassFixture<Te
         const string create = "SELECT id FROM assignment_create(@mentor, @contact, 'open', NULL, now())";
         await server.Worker.SetMentorStatusAsync(org.MentorA, "paused");
         await Refused(() => AsPerson(org.Admin, create, new { mentor = org.MentorA, contact = org.ContactA }), "LP422", "peer_mentor_not_active");
-        await Refused(() => AsPerson(org.Admin, create, new { mentor = other.MentorA, contact = org.ContactA }), "LP422", "organization_mismatch");
+        // Another organisation's mentor is not found for a person (like a random id); the worker, acting as no one, hears the rule itself.
+        await Refused(() => AsPerson(org.Admin, create, new { mentor = other.MentorA, contact = org.ContactA }), "LP404", "not_found");
+        await Refused(() => AsWorker(create, new { mentor = other.MentorA, contact = org.ContactA }), "LP422", "organization_mismatch");
         await Refused(() => SqlAs.PersonAsync(server.Database, null, c => c.ExecuteAsync(create, new { mentor = org.MentorA2, contact = org.ContactA })),
             "LP404", "not_found");
         await Refused(() => AsPerson(org.Admin, "SELECT assignment_create(@MentorA2, @ContactA, 'completed', NULL, now())", org), "LP422", "validation_failed");

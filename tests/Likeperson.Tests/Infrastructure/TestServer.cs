@@ -59,6 +59,7 @@ public class TestServer : IAsyncLifetime
             ["Auth:JwtSecret"] = JwtSecret,
             ["Auth:SystemAdmins"] = SystemAdmin,
             ["Jobs:Schedule:Enabled"] = "false",
+            ["Limits:WritesPerMinute"] = "1000000", // one person drives hundreds of writes a minute here; RateLimitTests sets its own
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in Settings) settings[k] = v;
