@@ -27,23 +27,28 @@ public static class LikepersonApp
         customize?.Invoke(builder);
         var config = builder.Configuration;
 
-        using var startupLoggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-        var startupLog = startupLoggers.CreateLogger("Likeperson.Startup");
-        var (connections, embedded) = await DatabaseStartup.PrepareAsync(config, startupLog);
+        // A failed start is one line from Program.cs; the host's own "Hosting failed to start" would add a stack trace.
+        var started = new System.Runtime.CompilerServices.StrongBox<bool>();
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Warning && (started.Value || level < LogLevel.Error));
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System); // Try: tests replace the clock before this runs
-        services.AddSingleton(embedded is null ? new EmbeddedPostgresLifetime(null) : new EmbeddedPostgresLifetime(embedded));
-        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedPostgresLifetime>());
-        services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson", autoPrepare: true)));
-        services.AddSingleton(new WorkerDataSource(DatabaseStartup.DataSource(connections.Worker, "likeperson-worker")));
-        services.AddSingleton<Db>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedPostgresLifetime>()); // first, so it stops last
+        // The options are read (and checked) before the database starts, so a bad value fails at once.
         services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
         services.AddJobs(config);
         services.AddWebUi(config);
         services.AddEventStream(config);
+
+        using var startupLoggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        var startupLog = startupLoggers.CreateLogger("Likeperson.Startup");
+        var (connections, embedded) = await DatabaseStartup.PrepareAsync(config, startupLog);
+        services.AddSingleton(new EmbeddedPostgresLifetime(embedded));
+        services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson", autoPrepare: true)));
+        services.AddSingleton(new WorkerDataSource(DatabaseStartup.DataSource(connections.Worker, "likeperson-worker")));
+        services.AddSingleton<Db>();
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -67,6 +72,7 @@ public static class LikepersonApp
         }));
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => started.Value = true);
         if (config.GetValue<bool>("Demo:Seed"))
         {
             await DemoData.EnsureAsync(app.Services.GetRequiredService<WorkerDataSource>().Source);

@@ -19,11 +19,11 @@ public sealed record DatabaseConnections(string Application, string Worker, stri
         var app = config.GetConnectionString("Likeperson");
         var worker = config.GetConnectionString("LikepersonWorker");
         if (string.IsNullOrWhiteSpace(app))
-            throw new InvalidOperationException("ConnectionStrings:Likeperson is empty; use the embedded database instead.");
+            throw new StartupException("ConnectionStrings:Likeperson is empty; use the embedded database instead.");
         if (string.IsNullOrWhiteSpace(worker))
-            throw new InvalidOperationException(
+            throw new StartupException(
                 "ConnectionStrings:LikepersonWorker is required with an external database: the background workers connect " +
-                $"as the '{WorkerRole}' role (see docs/configuration.md, 'Running against your own PostgreSQL').");
+                $"as the '{WorkerRole}' role: set it (see docs/configuration.md, 'Running against your own PostgreSQL').");
         return new(app, worker, config.GetConnectionString("LikepersonOwner"));
     }
 

@@ -25,6 +25,9 @@ public static class DatabaseStartup
         else
         {
             connections = DatabaseConnections.FromConfiguration(config);
+            await CheckAsync("Likeperson", connections.Application);
+            await CheckAsync("LikepersonWorker", connections.Worker);
+            if (connections.Owner is not null) await CheckAsync("LikepersonOwner", connections.Owner);
         }
 
         if (migrate && connections.Owner is not null)
@@ -33,6 +36,30 @@ public static class DatabaseStartup
             logger.LogInformation("Database schema is at version {Version} ({Applied} migration(s) applied now)", Migrator.Latest, applied);
         }
         return (connections, embedded);
+    }
+
+    /// <summary>Opens one connection with a configured connection string, so a wrong one stops the start-up with one clear sentence.</summary>
+    private static async Task CheckAsync(string key, string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try { builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }; }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            throw new StartupException($"ConnectionStrings:{key} is not a valid connection string ({EmbeddedPostgres.OneLine(e.Message)}): " +
+                                       "write it as Host=...;Port=5432;Database=likeperson;Username=...;Password=....");
+        }
+        try
+        {
+            await using var conn = new NpgsqlConnection(builder.ConnectionString);
+            await conn.OpenAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or ArgumentException)
+        {
+            var cause = e is PostgresException pg ? pg.MessageText : e.InnerException?.Message ?? e.Message;
+            throw new StartupException(
+                $"Cannot connect to PostgreSQL with ConnectionStrings:{key} (Host={builder.Host}, Port={builder.Port}, Database={builder.Database}, " +
+                $"Username={builder.Username}): {EmbeddedPostgres.OneLine(cause)}; check that the server runs and accepts this user, and fix the connection string.");
+        }
     }
 
     // IncludeErrorDetail: the SQL functions' DETAIL is the problem response's human sentence; Npgsql redacts it otherwise.

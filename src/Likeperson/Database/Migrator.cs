@@ -86,20 +86,51 @@ public sealed partial class Migrator(string ownerConnectionString, ILogger? logg
         return (int)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>How long an instance waits for another one's migrations before it gives up.</summary>
+    public static TimeSpan LockWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A connection of its own (never pooled) holding the session-level advisory lock: closing it ends the session and
+    /// so releases the lock, even if a migration throws. A pooled connection would go back to the pool still holding it
+    /// (Npgsql resets a session only when it is next used), and every other instance would wait for ever.
+    /// </summary>
     private async Task<NpgsqlConnection> OpenLockedAsync(CancellationToken ct)
     {
-        var conn = new NpgsqlConnection(ownerConnectionString);
+        // No command timeout: a long migration must not be cancelled half-way (it would roll back and run again at every start).
+        var unpooled = new NpgsqlConnectionStringBuilder(ownerConnectionString) { Pooling = false, CommandTimeout = 0 };
+        var conn = new NpgsqlConnection(unpooled.ConnectionString);
         await conn.OpenAsync(ct);
-        // Session-level lock: released when the connection closes, even if a migration throws.
-        await Execute(conn, $"SELECT pg_advisory_lock({AdvisoryLockKey})", ct);
-        await Execute(conn, """
-            CREATE TABLE IF NOT EXISTS public.schema_migrations (
-              version    int PRIMARY KEY,
-              name       text NOT NULL,
-              checksum   text NOT NULL,
-              applied_at timestamptz NOT NULL DEFAULT now())
-            """, ct);
-        return conn;
+        try
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!await TryLockAsync(conn, ct))
+            {
+                if (waited.Elapsed > LockWait)
+                    throw new StartupException(
+                        $"Another instance has held the migration lock (pg_advisory_lock {AdvisoryLockKey}) for over {LockWait.TotalMinutes:0} minutes: " +
+                        "wait for its migrations to finish, or end the session holding the lock (see pg_locks), then start again.");
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+            await Execute(conn, """
+                CREATE TABLE IF NOT EXISTS public.schema_migrations (
+                  version    int PRIMARY KEY,
+                  name       text NOT NULL,
+                  checksum   text NOT NULL,
+                  applied_at timestamptz NOT NULL DEFAULT now())
+                """, ct);
+            return conn;
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT pg_try_advisory_lock({AdvisoryLockKey})", conn);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<Dictionary<int, string>> AppliedAsync(NpgsqlConnection conn, CancellationToken ct)

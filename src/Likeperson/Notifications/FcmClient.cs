@@ -39,11 +39,26 @@ public sealed class FcmClient : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly FcmOptions _options;
 
+    /// <summary>Reads `Push:Fcm:ServiceAccountFile`; a missing, unreadable or wrong file stops the start-up with one sentence.</summary>
+    public static (ServiceAccountCredential Account, string ProjectId) ReadServiceAccount(string file)
+    {
+        const string Remedy = "set Push:Fcm:ServiceAccountFile to the service-account JSON key downloaded from the Firebase console " +
+                              "(Project settings, Service accounts), or Push:Provider to none.";
+        ServiceAccountCredential account;
+        try { account = CredentialFactory.FromFile<ServiceAccountCredential>(file); }
+        catch (Exception e)
+        {
+            throw new Likeperson.Database.StartupException(
+                $"Push:Fcm:ServiceAccountFile {file} cannot be used ({Likeperson.Database.EmbeddedPostgres.OneLine(e.Message)}): {Remedy}");
+        }
+        return (account, account.ProjectId ?? throw new Likeperson.Database.StartupException(
+            $"Push:Fcm:ServiceAccountFile {file} has no project_id: {Remedy}"));
+    }
+
     public FcmClient(PushOptions push, TimeProvider clock)
     {
         _options = push.Fcm;
-        var account = CredentialFactory.FromFile<ServiceAccountCredential>(_options.ServiceAccountFile!);
-        var project = account.ProjectId ?? throw new InvalidOperationException($"{_options.ServiceAccountFile} has no project_id.");
+        var (account, project) = ReadServiceAccount(_options.ServiceAccountFile!);
         _credential = account.ToGoogleCredential().CreateScoped(Scope);
         _sendPath = $"v1/projects/{Uri.EscapeDataString(project)}/messages:send";
         _http = new HttpClient(new SocketsHttpHandler

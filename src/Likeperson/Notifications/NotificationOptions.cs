@@ -16,6 +16,8 @@ public sealed class PushOptions
             throw new InvalidOperationException($"Push:Provider must be 'none' or 'fcm', not '{options.Provider}'.");
         if (options.Enabled && string.IsNullOrWhiteSpace(options.Fcm.ServiceAccountFile))
             throw new InvalidOperationException("Push:Provider is 'fcm' but Push:Fcm:ServiceAccountFile is not set.");
+        if (options.Enabled)
+            FcmClient.ReadServiceAccount(options.Fcm.ServiceAccountFile!); // at start-up, not at the first push
         return options;
     }
 }
