@@ -18,9 +18,6 @@ public sealed class EmbeddedPostgres
 
     public string DataDirectory { get; }
 
-    /// <summary>Where this cluster's binaries live, so client tools (pg_dump) of the same version can be found.</summary>
-    public string BinaryDirectory => _binDir;
-
     /// <summary>The socket directory doubles as the Npgsql "Host".</summary>
     public string SocketDirectory => DataDirectory;
 

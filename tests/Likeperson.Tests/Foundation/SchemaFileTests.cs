@@ -61,7 +61,7 @@ public sealed partial class SchemaFileTests
         var cluster = await TestCluster.ClusterAsync();
         var db = await TestCluster.CreateDatabaseAsync();
         var database = new NpgsqlConnectionStringBuilder(db.Owner).Database!;
-        var psi = new ProcessStartInfo(Path.Combine(cluster.BinaryDirectory, "pg_dump"))
+        var psi = new ProcessStartInfo(Path.Combine(EmbeddedPostgres.BinaryDirectory(), "pg_dump"))
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
