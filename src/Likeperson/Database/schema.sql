@@ -172,7 +172,7 @@ CREATE FUNCTION public.assignment_create(p_peer_mentor uuid, p_contact uuid, p_s
     SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
-  actor people := acting_person();
+  actor people := assignment_actor();
   c contacts;
   m peer_mentors;
   org organizations;
@@ -198,7 +198,9 @@ BEGIN
       DETAIL = 'Only a coordinator of the contact''s chapter or an org admin may create assignments.';
   END IF;
   SELECT * INTO m FROM peer_mentors WHERE id = p_peer_mentor;
-  IF m.id IS NULL THEN
+  -- Another organisation's mentor is "not found" for a person, exactly like a random id (API.md: never reveal
+  -- other organisations' ids); organization_mismatch stays the guarantee for callers without an identity (the worker).
+  IF m.id IS NULL OR (actor.id IS NOT NULL AND m.organization_id <> actor.organization_id) THEN
     RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Peer mentor was not found.';
   END IF;
   IF m.organization_id <> c.organization_id THEN
@@ -224,11 +226,11 @@ BEGIN
   IF cardinality(org.honorarium_thresholds) > 0 THEN
     milestone := '{}';
     IF seq = ANY (org.honorarium_thresholds) THEN
-      milestone := jsonb_build_object('threshold_' || seq, rfc3339(p_now));
+      milestone := jsonb_build_object('threshold_' || seq, assignment_rfc3339(p_now));
       PERFORM enqueue_outbox(org.id, 'honorarium_threshold_reached', jsonb_build_object(
         'assignment_id', a.id, 'mentor_id', m.id, 'mentor_display_name', (SELECT display_name FROM people WHERE id = m.id),
         'chapter_id', c.chapter_id, 'threshold', seq, 'sequence', seq, 'actor_id', actor.id,
-        'occurred_at', rfc3339(p_now)));
+        'occurred_at', assignment_rfc3339(p_now)));
     END IF;
   END IF;
 
@@ -542,15 +544,24 @@ CREATE FUNCTION public.device_register(p_token text, p_platform text) RETURNS ti
 DECLARE
   me uuid := current_person_id();
   org uuid := (SELECT organization_id FROM people WHERE id = me);
+  holder devices;
   registered timestamptz;
 BEGIN
   IF org IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No such person in any organisation.';
   END IF;
+  SELECT * INTO holder FROM devices WHERE token = p_token FOR UPDATE;
+  IF holder.token IS NOT NULL AND holder.organization_id <> org THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP409', MESSAGE = 'device_in_use', HINT = 'token',
+      DETAIL = 'This device token is registered to a person of another organisation; it moves only after that person signs out on the device (DELETE /api/v1/me/devices/{token}).';
+  END IF;
   INSERT INTO devices AS d (token, person_id, organization_id, platform) VALUES (p_token, me, org, p_platform)
   ON CONFLICT (token) DO UPDATE SET person_id = excluded.person_id, organization_id = excluded.organization_id,
-    platform = excluded.platform, created_at = CASE WHEN d.person_id = excluded.person_id THEN d.created_at ELSE now() END
+    platform = excluded.platform, created_at = CASE WHEN d.person_id = excluded.person_id THEN d.created_at ELSE now() END,
+    last_registered_at = now()
   RETURNING created_at INTO registered;
+  DELETE FROM devices WHERE token IN (
+    SELECT token FROM devices WHERE person_id = me ORDER BY last_registered_at DESC, token OFFSET 20);
   RETURN registered;
 END $$;
 
@@ -1392,6 +1403,7 @@ CREATE TABLE public.devices (
     organization_id uuid NOT NULL,
     platform text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_registered_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT devices_platform_valid CHECK ((platform = ANY (ARRAY['android'::text, 'ios'::text, 'web'::text]))),
     CONSTRAINT devices_token_length CHECK (((char_length(token) >= 1) AND (char_length(token) <= 4096)))
 );
@@ -1925,10 +1937,10 @@ CREATE INDEX contacts_chapter ON public.contacts USING btree (chapter_id);
 
 
 --
--- Name: devices_person; Type: INDEX; Schema: public; Owner: -
+-- Name: devices_person_registered; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX devices_person ON public.devices USING btree (person_id);
+CREATE INDEX devices_person_registered ON public.devices USING btree (person_id, last_registered_at DESC, token);
 
 
 --
@@ -1985,6 +1997,13 @@ CREATE INDEX idx_assignment_status_last_contact ON public.assignments USING btre
 --
 
 CREATE UNIQUE INDEX job_runs_one_global_per_slot ON public.job_runs USING btree (job, slot) WHERE ((slot IS NOT NULL) AND (organization_id IS NULL));
+
+
+--
+-- Name: job_runs_one_manual_running; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX job_runs_one_manual_running ON public.job_runs USING btree (job, organization_id) NULLS NOT DISTINCT WHERE ((trigger = 'manual'::text) AND (status = 'running'::text));
 
 
 --
