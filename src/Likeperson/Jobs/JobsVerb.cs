@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dapper;
 using Likeperson.Database;
 
@@ -12,12 +11,6 @@ namespace Likeperson.Jobs;
 /// </summary>
 public static class JobsVerb
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     public static async Task<int> RunAsync(string[] args)
     {
         var orgIndex = Array.IndexOf(args, "--org");
@@ -48,7 +41,7 @@ public static class JobsVerb
                     failed++;
                     continue;
                 }
-                Console.WriteLine(JsonSerializer.Serialize(run, Json));
+                Console.WriteLine(JsonSerializer.Serialize(run, SnakeCase.Json));
                 if (run.Status == JobStatus.Failed) failed++;
             }
             return failed == 0 ? 0 : 1;

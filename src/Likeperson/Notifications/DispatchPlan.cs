@@ -5,7 +5,6 @@ namespace Likeperson.Notifications;
 /// <summary>An outbox row's payload, for every kind (contracts.md, "Outbox rows"); absent fields stay null.</summary>
 public sealed class OutboxPayload
 {
-    public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public string? Transition { get; init; }
     public Guid MentorId { get; init; }
@@ -25,7 +24,7 @@ public sealed class OutboxPayload
     public int? DaysSinceContact { get; init; }
 
     public static OutboxPayload Parse(string json) =>
-        JsonSerializer.Deserialize<OutboxPayload>(json, Json) ?? throw new JsonException("The outbox payload is null.");
+        JsonSerializer.Deserialize<OutboxPayload>(json, SnakeCase.Json) ?? throw new JsonException("The outbox payload is null.");
 }
 
 /// <summary>What happened, as far as wording a notification goes.</summary>
