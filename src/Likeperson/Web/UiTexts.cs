@@ -1,7 +1,7 @@
 namespace Likeperson.Web;
 
 /// <summary>Every text of the web UI in English and Norwegian Bokmål (key → (en, nb)).</summary>
-internal static class UiTexts
+public static class UiTexts
 {
     public static readonly Dictionary<string, (string En, string Nb)> All = new()
     {
@@ -20,7 +20,7 @@ internal static class UiTexts
         ["status.paused"] = ("Paused", "På pause"),
         ["status.pending_reactivation"] = ("Pending reactivation", "Venter på reaktivering"),
         ["status.inactive"] = ("Inactive", "Inaktiv"),
-        ["status.open"] = ("Open", "Åpne"),
+        ["status.open"] = ("Open", "Åpen"),
         ["status.pending"] = ("Pending", "Venter"),
         ["status.completed"] = ("Completed", "Fullført"),
         ["status.expired_cert"] = ("Certificate expired", "Sertifikat utløpt"),
@@ -140,7 +140,7 @@ internal static class UiTexts
         ["notifications.title"] = ("Notifications", "Varsler"),
         ["notifications.empty"] = ("No notifications.", "Ingen varsler."),
         ["notifications.unread_count"] = ("{0} unread", "{0} uleste"),
-        ["notifications.open"] = ("Open", "Åpne"),
+        ["notifications.open"] = ("Open", "Vis"),
         ["notifications.acknowledge"] = ("Acknowledge", "Kvitter"),
         ["notifications.mentor"] = ("Peer mentor", "Likeperson"),
         ["notifications.pause_start"] = ("Pause start", "Pausestart"),
@@ -178,6 +178,10 @@ internal static class UiTexts
         ["my.pending"] = ("Your reactivation waits for your coordinator's acknowledgement.", "Reaktiveringen din venter på godkjenning fra koordinatoren."),
         ["my.paused_done"] = ("You are now paused.", "Du har nå pause."),
         ["my.reactivated_done"] = ("Welcome back: your status is updated.", "Velkommen tilbake: statusen din er oppdatert."),
+        ["my.reactivation_requested"] = ("Your reactivation is requested: your coordinator acknowledges it before you are active again.",
+            "Du har bedt om å bli aktiv igjen: koordinatoren godkjenner det før du er aktiv."),
+        ["my.cert_blocks"] = ("Your certification expired on {0}. Ask your coordinator to renew it; then you can reactivate.",
+            "Sertifiseringen din gikk ut {0}. Be koordinatoren fornye den; deretter kan du aktivere deg igjen."),
         ["my.assignments"] = ("My assignments", "Mine oppdrag"),
         ["my.no_assignments"] = ("No assignments.", "Ingen oppdrag."),
         ["my.history"] = ("My pauses", "Mine pauser"),

@@ -40,7 +40,9 @@ public sealed class OneWayHelpersTests
             "SELECT proname FROM pg_proc WHERE proname = ANY(@replaced) ORDER BY 1", new { replaced = Replaced.Order().ToArray() }));
         Assert.Equal(0, await conn.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM pg_proc WHERE proname IN ('rfc3339', 'acting_person', 'notification_published')"));
-        Assert.Equal(1, await migrator.MigrateUpAsync());
+        var after11 = typeof(Migrator).Assembly.GetManifestResourceNames()
+            .Count(n => n.EndsWith(".up.sql") && int.Parse(n.Split('.')[^3][..4]) > 11);
+        Assert.Equal(after11, await migrator.MigrateUpAsync()); // 0012 and every later one, each once
         Assert.Empty(await conn.QueryAsync<string>(Offenders, new { replaced = Replaced }));
     }
 

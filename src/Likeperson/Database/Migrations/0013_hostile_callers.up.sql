@@ -10,7 +10,7 @@ CREATE OR REPLACE FUNCTION assignment_create(p_peer_mentor uuid, p_contact uuid,
 RETURNS assignments
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-  actor people := assignment_actor();
+  actor people := acting_person();
   c contacts;
   m peer_mentors;
   org organizations;
@@ -64,11 +64,11 @@ BEGIN
   IF cardinality(org.honorarium_thresholds) > 0 THEN
     milestone := '{}';
     IF seq = ANY (org.honorarium_thresholds) THEN
-      milestone := jsonb_build_object('threshold_' || seq, assignment_rfc3339(p_now));
+      milestone := jsonb_build_object('threshold_' || seq, rfc3339(p_now));
       PERFORM enqueue_outbox(org.id, 'honorarium_threshold_reached', jsonb_build_object(
         'assignment_id', a.id, 'mentor_id', m.id, 'mentor_display_name', (SELECT display_name FROM people WHERE id = m.id),
         'chapter_id', c.chapter_id, 'threshold', seq, 'sequence', seq, 'actor_id', actor.id,
-        'occurred_at', assignment_rfc3339(p_now)));
+        'occurred_at', rfc3339(p_now)));
     END IF;
   END IF;
 

@@ -33,7 +33,12 @@ public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, 
         (Assignments, StreamPosition) = (assignments.Rows, assignments.StreamPosition);
         Pauses = await PauseRoster.HistoryAsync(Db, Me, Me, now, ct);
         Pauses.Reverse();
-        Done = Request.Query["done"].ToString() switch { "paused" => L["my.paused_done"], "reactivated" => L["my.reactivated_done"], _ => null };
+        Done = Request.Query["done"].ToString() switch
+        {
+            "paused" => L["my.paused_done"],
+            "reactivated" => Mentor.Status == MentorStatus.PendingReactivation ? L["my.reactivation_requested"] : L["my.reactivated_done"],
+            _ => null,
+        };
         return Page();
     }
 

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Dapper;
+using Likeperson.Tests.Infrastructure;
+using Likeperson.Tests.Mentors;
+using Likeperson.Web;
+
+namespace Likeperson.Tests.Web;
+
+/// <summary>A peer mentor's own page offers only what they can do, and says what happened.</summary>
+public sealed partial class MyPageTests(TestServer server) : IClassFixture<TestServer>
+{
+    [Fact]
+    public async Task My_PausedByAnExpiredCertification_OffersNoReactivationAndSaysWhoRenewsIt()
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                UPDATE peer_mentors SET certification_expires_at = current_date - 2 WHERE id = @MentorA;
+                SELECT mentor_certification_expire(@MentorA, now());
+                """, org);
+        var browser = await WebSignIn.AsAsync(server, org.MentorA);
+
+        var html = WebUtility.HtmlDecode(await (await browser.GetAsync("/my")).Content.ReadAsStringAsync());
+
+        Assert.Contains("Ask your coordinator to renew it", html);
+        Assert.DoesNotContain("id=\"reactivate\"", html);
+    }
+
+    [Fact]
+    public async Task My_ReactivationThatNeedsAcknowledgement_SaysItIsRequestedNotDone()
+    {
+        var org = await new World(server.Worker).StandardOrgAsync(requireAck: true);
+        await server.BringToAsync(org, org.MentorA, "paused");
+        var browser = await WebSignIn.AsAsync(server, org.MentorA);
+        var page = WebUtility.HtmlDecode(await (await browser.GetAsync("/my")).Content.ReadAsStringAsync());
+
+        var done = await browser.PostAsync("/my?handler=reactivate", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["version"] = Version().Match(page).Groups[1].Value, ["__RequestVerificationToken"] = SignInPage.Antiforgery(page),
+        }));
+        var html = WebUtility.HtmlDecode(await done.Content.ReadAsStringAsync());
+
+        Assert.Equal("/my", done.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("Your reactivation is requested", html);
+        Assert.DoesNotContain("Welcome back", html);
+        Assert.Equal("pending_reactivation", (await server.Worker.StateAsync(org.MentorA)).Status);
+    }
+
+    [Fact]
+    public async Task Notifications_MentorsOwnPauseConfirmation_LinksToNoRosterTheyMayNotSee()
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        await (await server.As(org.MentorA).TransitionAsync(org.MentorA, "pause")).ReadAsync<Likeperson.Mentors.MentorResponse>();
+        var mentor = await WebSignIn.AsAsync(server, org.MentorA);
+        var coordinator = await WebSignIn.AsAsync(server, org.CoordinatorA);
+
+        await Notifications.Eventually.TrueAsync(async () =>
+            (await (await coordinator.GetAsync("/notifications")).Content.ReadAsStringAsync()).Contains("href=\"/roster\""),
+            "the coordinator's pause card with its roster link");
+        var mine = "";
+        await Notifications.Eventually.TrueAsync(async () =>
+            (mine = WebUtility.HtmlDecode(await (await mentor.GetAsync("/notifications")).Content.ReadAsStringAsync())).Contains("type-pause_confirmation"),
+            "the mentor's own pause confirmation");
+
+        Assert.Contains("card notification type-pause_confirmation", mine);
+        Assert.DoesNotContain("href=\"/roster\"", mine);
+    }
+
+    [Fact]
+    public void Texts_OpenAsAStatusAndOpenAsAButton_AreDifferentWordsInNorwegian() =>
+        Assert.NotEqual(UiTexts.All["status.open"].Nb, UiTexts.All["notifications.open"].Nb);
+
+    [GeneratedRegex("name=\"version\" value=\"(\\d+)\"")]
+    private static partial Regex Version();
+}
