@@ -49,6 +49,8 @@ public static class LikepersonApp
         services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson", autoPrepare: true)));
         services.AddSingleton(new WorkerDataSource(DatabaseStartup.DataSource(connections.Worker, "likeperson-worker")));
         services.AddSingleton<Db>();
+        services.AddSingleton<DatabaseListener>(); // the one LISTEN connection: stream fan-out and notification wake-ups
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseListener>());
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
