@@ -21,6 +21,8 @@ public sealed class StreamMetrics
     public void ScopeReload() { Interlocked.Increment(ref _queries); Interlocked.Increment(ref _scopeReloads); }
     public void ReplayRead() { Interlocked.Increment(ref _queries); Interlocked.Increment(ref _replayReads); }
     public void SubscribeRead() => Interlocked.Increment(ref _queries);
+    public void AccessCheck() => Interlocked.Increment(ref _queries);
+    public void StreamEnded(string reason) { }
     public void Delivered(int events) => Interlocked.Add(ref _delivered, events);
     public void SlowClientDropped() => Interlocked.Increment(ref _slowDrops);
     public void ResetSent() => Interlocked.Increment(ref _resets);

@@ -16,6 +16,9 @@ public sealed class StreamInstance : IAsyncDisposable
 
     public StreamMetrics Metrics => _app.Services.GetRequiredService<StreamMetrics>();
 
+    /// <summary>Stops the instance as SIGTERM would (ApplicationStopping, then the server drains its requests).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public HttpClient Client(HttpClient like)
     {
         var client = new HttpClient(new NoServerErrors()) { BaseAddress = TestServer.AddressOf(_app) };

@@ -13,6 +13,7 @@ public class StreamServer : TestServer
     {
         ["Events:HeartbeatInterval"] = "00:00:00.300",
         ["Events:CatchUpInterval"] = "00:00:01",
+        ["Events:AccessCheckInterval"] = "00:00:01",
         ["Notifications:PollInterval"] = "00:00:01",
     };
 
