@@ -41,6 +41,7 @@ public static class LikepersonApp
         services.AddJobs(config);
         services.AddWebUi(config);
         services.AddEventStream(config);
+        services.AddTelemetry(config, builder.Environment);
 
         using var startupLoggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         var startupLog = startupLoggers.CreateLogger("Likeperson.Startup");
@@ -84,6 +85,7 @@ public static class LikepersonApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        OperatorAccess.UseOperationsExposure(app); // /metrics, /openapi, /swagger: on, off or operators only (Operations:*)
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseJsonBodyGate();
@@ -91,7 +93,7 @@ public static class LikepersonApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Likeperson API v1"); o.RoutePrefix = "swagger"; });
         app.MapHealthApi();
-        app.MapStreamMetrics();
+        app.MapMetrics();
 
         var api = app.MapGroup("/api/v1");
         api.MapOrganizationsApi();
