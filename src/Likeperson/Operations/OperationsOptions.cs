@@ -16,6 +16,10 @@ public sealed class OperationsOptions
     public string? AccessToken { get; init; }
     /// <summary>An OTLP collector (e.g. `http://collector:4317`) metrics are pushed to as well; empty for none.</summary>
     public Uri? OtlpEndpoint { get; init; }
+    /// <summary>`grpc` (port 4317) or `http/protobuf` (port 4318; the signal's path `/v1/metrics`, `/v1/traces` is added).</summary>
+    public bool OtlpHttp { get; init; }
+    /// <summary>How often metrics are pushed to the collector.</summary>
+    public TimeSpan OtlpExportInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     public static OperationsOptions FromConfiguration(IConfiguration config, IHostEnvironment env)
     {
@@ -24,6 +28,12 @@ public sealed class OperationsOptions
         if (token is { Length: > 0 and < 32 })
             throw new InvalidOperationException("Operations:AccessToken must be at least 32 characters long (or left empty).");
         var otlp = config["Operations:Otlp:Endpoint"];
+        var protocol = config["Operations:Otlp:Protocol"] ?? "grpc";
+        if (protocol is not ("grpc" or "http/protobuf"))
+            throw new InvalidOperationException($"Operations:Otlp:Protocol must be grpc or http/protobuf, not '{protocol}'.");
+        var interval = config.GetValue("Operations:Otlp:ExportInterval", TimeSpan.FromMinutes(1));
+        if (interval < TimeSpan.FromMilliseconds(100))
+            throw new InvalidOperationException("Operations:Otlp:ExportInterval must be at least 00:00:00.1.");
         return new OperationsOptions
         {
             Metrics = Mode(config, "Operations:Metrics", open ? ExposureMode.On : ExposureMode.Token),
@@ -33,6 +43,8 @@ public sealed class OperationsOptions
             OtlpEndpoint = string.IsNullOrEmpty(otlp) ? null
                 : Uri.TryCreate(otlp, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
                 : throw new InvalidOperationException($"Operations:Otlp:Endpoint must be an absolute http(s) URL, not '{otlp}'."),
+            OtlpHttp = protocol == "http/protobuf",
+            OtlpExportInterval = interval,
         };
     }
 

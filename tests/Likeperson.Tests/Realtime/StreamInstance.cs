@@ -29,6 +29,10 @@ public sealed class StreamInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var pools = new[] { _app.Services.GetRequiredService<AppDataSource>().Source, _app.Services.GetRequiredService<WorkerDataSource>().Source };
+        // Stopped first, as a real shutdown: disposing alone leaves its background loops (the outbox dispatcher) running
+        // until they notice, and they may claim the next test's rows.
+        using (var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+            await _app.StopAsync(bounded.Token);
         await _app.DisposeAsync();
         foreach (var pool in pools) await pool.DisposeAsync();
     }
