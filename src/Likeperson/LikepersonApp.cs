@@ -41,6 +41,7 @@ public static class LikepersonApp
         services.AddJobs(config);
         services.AddWebUi(config);
         services.AddEventStream(config);
+        services.AddTelemetry(config, builder.Environment);
 
         using var startupLoggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         var startupLog = startupLoggers.CreateLogger("Likeperson.Startup");
@@ -49,6 +50,8 @@ public static class LikepersonApp
         services.AddSingleton(new AppDataSource(DatabaseStartup.DataSource(connections.Application, "likeperson", autoPrepare: true)));
         services.AddSingleton(new WorkerDataSource(DatabaseStartup.DataSource(connections.Worker, "likeperson-worker")));
         services.AddSingleton<Db>();
+        services.AddSingleton<DatabaseListener>(); // the one LISTEN connection: stream fan-out and notification wake-ups
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseListener>());
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -82,6 +85,7 @@ public static class LikepersonApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        OperatorAccess.UseOperationsExposure(app); // /metrics, /openapi, /swagger: on, off or operators only (Operations:*)
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseJsonBodyGate();
@@ -89,7 +93,7 @@ public static class LikepersonApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o => { o.SwaggerEndpoint("/openapi/v1.json", "Likeperson API v1"); o.RoutePrefix = "swagger"; });
         app.MapHealthApi();
-        app.MapStreamMetrics();
+        app.MapMetrics();
 
         var api = app.MapGroup("/api/v1");
         api.MapOrganizationsApi();

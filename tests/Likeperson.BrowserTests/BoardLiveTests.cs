@@ -128,7 +128,7 @@ public sealed class BoardLiveTests(BrowserFixture f)
     {
         using var client = f.Server.Anonymous();
         var text = await client.GetStringAsync("/metrics");
-        return long.Parse(Regex.Match(text, @"^likeperson_stream_subscribers (\d+)", RegexOptions.Multiline).Groups[1].Value);
+        return long.Parse(Regex.Match(text, @"^likeperson_stream_subscribers(?:\{[^}]*\})? (\d+)", RegexOptions.Multiline).Groups[1].Value);
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, string what)

@@ -15,7 +15,7 @@ public sealed class SmokeTests(TestServer server) : IClassFixture<TestServer>
     [Fact]
     public async Task Readyz_MigratedDatabase_IsReadyAtLatestVersion()
     {
-        var ready = await server.Anonymous().GetAsync("/readyz");
+        var ready = await server.AsSystemAdmin().GetAsync("/readyz");
         var body = await ready.ReadAsync<JsonElement>();
         Assert.Equal("ready", body.GetProperty("status").GetString());
         Assert.Equal(Likeperson.Database.Migrator.Latest, body.GetProperty("schema_version").GetInt32());

@@ -102,7 +102,7 @@ public sealed class StreamScenario : IScenario
         {
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             var rss0 = server.ResidentBytes();
-            var heap0 = (await server.MetricsAsync(probe, ct))["dotnet_gc_heap_bytes"];
+            var heap0 = (await server.MetricsAsync(probe, ct))["likeperson_process_managed_heap_bytes"];
             var tokens = org.Coordinators.SelectMany(c => c).Select(ctx.Token).ToList();
             var opening = Stopwatch.StartNew();
             await clients.OpenAsync(tokens, "", 50, ct);
@@ -110,7 +110,7 @@ public sealed class StreamScenario : IScenario
             openSeconds = opening.Elapsed.TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
             residentPer1000 = (server.ResidentBytes() - rss0) / 1048576.0 * 1000 / tokens.Count;
-            heapPer1000 = ((await server.MetricsAsync(probe, ct))["dotnet_gc_heap_bytes"] - heap0) / 1048576.0 * 1000 / tokens.Count;
+            heapPer1000 = ((await server.MetricsAsync(probe, ct))["likeperson_process_managed_heap_bytes"] - heap0) / 1048576.0 * 1000 / tokens.Count;
             chapters = await MeasureAsync("chapters", clients, size.RateA, _ => perChapter);
         }
         var closing = Stopwatch.StartNew();

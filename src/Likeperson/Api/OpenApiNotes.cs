@@ -83,8 +83,18 @@ public static class OpenApiNotes
           "last_event_id": N, "pruned_through": P}`, and the server then ends the stream: refetch the snapshot and open a new stream with its
           `stream_position` (a position ahead of the organisation's stream is `unknown_position`). A client whose buffer
           (`Events:SubscriberBuffer` events) overflows is disconnected and resumes with `Last-Event-ID`.
-        - `GET /metrics` (no token; counts only): Prometheus text with `likeperson_stream_subscribers`, `likeperson_stream_db_queries_total`,
-          `likeperson_stream_events_delivered_total` and more, per instance.
+          The server ends a stream with a comment `: end <reason>`: `token_expired` (at the token's or session's expiry),
+          `access_ended` (within 30 s of the person leaving the organisation), `too_many_streams` (the oldest of a person's streams
+          beyond 10 on one server, after `retry: 30000`), `server_shutting_down` (after a `retry:` of 1-2 s: reconnect with
+          `Last-Event-ID`). Event data never holds a raw CR or LF; U+2028, U+2029 and U+0085 are ordinary characters inside it.
+        - `GET /metrics` (OpenTelemetry's Prometheus exporter, per instance; counts only): `likeperson_stream_subscribers`,
+          `likeperson_stream_db_queries_total`, `likeperson_stream_events_delivered_total`, `likeperson_outbox_dispatched_total`,
+          `likeperson_jobs_runs_total` and more, plus ASP.NET Core's, Npgsql's and the runtime's. `Operations:Metrics`,
+          `Operations:OpenApi`, `Operations:SwaggerUi` make `/metrics`, this document and `/swagger` `on`, `off` (404) or `token`
+          (401 without a system admin's token or `Operations:AccessToken`); outside Development and Testing the defaults are
+          token, token, off.
+        - `GET /readyz`: anonymous callers get `{status}` only; a system admin (or `Operations:AccessToken`) also gets
+          `schema_version`, `expected_schema_version` and `problems`.
         - Jobs: `POST /api/v1/jobs/{name}/run` answers when the run has finished, 200 with `{run_id, job, organization_id, trigger
           (scheduled|catch_up|manual), slot, status, started_at, finished_at, started_by, stats, error}`; a job that failed is still 200
           with `status` `failed` and `error`. One manual run of a job per organisation at a time: another while it runs is 409

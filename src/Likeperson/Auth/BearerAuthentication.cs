@@ -29,7 +29,9 @@ public sealed class BearerAuthentication(
         if (string.IsNullOrEmpty(sub))
             return AuthenticateResult.Fail("token has no sub");
         var identity = new ClaimsIdentity([new Claim("sub", sub)], SchemeName, "sub", null);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        // The ticket ends with the token: an event stream it opened ends then too (Realtime/StreamEnding.cs).
+        var properties = new AuthenticationProperties { ExpiresUtc = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) };
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, SchemeName));
     }
 
     private string? ReadToken()

@@ -10,7 +10,8 @@ namespace Likeperson.Jobs;
 /// instance win it — then the job runs, then the row gets its end, status, stats or error. A
 /// failure is logged and recorded, never thrown: the caller reads it from the run.
 /// </summary>
-public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, JobOptions options, TimeProvider clock, ILogger<JobRunner> log)
+public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, JobOptions options, TimeProvider clock, ILogger<JobRunner> log,
+    Operations.WorkMetrics? metrics = null)
 {
     private readonly Dictionary<string, IJob> _jobs = jobs.ToDictionary(j => j.Name);
 
@@ -69,6 +70,7 @@ public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, J
     {
         JsonObject stats;
         string? error = null;
+        var took = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             stats = await job.RunAsync(org, asOf ?? clock.GetUtcNow(), runId, ct);
@@ -84,6 +86,7 @@ public sealed class JobRunner(WorkerDataSource worker, IEnumerable<IJob> jobs, J
             UPDATE job_runs SET status = @status, finished_at = @now, stats = @stats::jsonb, error = @error
             WHERE id = @runId RETURNING {JobRunRow.Columns}
             """, new { runId, status = error is null ? "succeeded" : "failed", now = clock.GetUtcNow(), stats = stats.ToJsonString(), error });
+        metrics?.JobFinished(job.Name, error is null ? "succeeded" : "failed", took.Elapsed);
         return row.ToResponse();
     }
 }

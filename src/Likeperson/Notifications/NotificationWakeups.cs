@@ -1,5 +1,4 @@
 using Likeperson.Database;
-using Npgsql;
 
 namespace Likeperson.Notifications;
 
@@ -18,44 +17,30 @@ public sealed class Wakeup
 }
 
 /// <summary>
-/// One listening connection per instance for the notification loops: NOTIFY likeperson_outbox
-/// (a transition committed) wakes the dispatcher, NOTIFY likeperson_push (a push row is due) the
-/// sender. Only hints: the tables are the truth, so a lost notification or a reconnect (which
-/// wakes both once) loses nothing; the loops also poll.
+/// The notification loops' wake-ups, fed by the instance's one <see cref="DatabaseListener"/>: NOTIFY likeperson_outbox
+/// (a transition committed) wakes the dispatcher, NOTIFY likeperson_push (a push row is due) the sender. Only hints: the
+/// tables are the truth, so a lost notification or a reconnect (which wakes both once) loses nothing; the loops also poll.
+/// Both start signalled, so each loop reads once at start whether or not the listener connected before they existed.
 /// </summary>
-public sealed class NotificationWakeups(WorkerDataSource worker, NotificationOptions options, ILogger<NotificationWakeups> log)
-    : BackgroundService
+public sealed class NotificationWakeups
 {
     public Wakeup Outbox { get; } = new();
     public Wakeup Push { get; } = new();
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    public NotificationWakeups(DatabaseListener listener)
     {
-        if (!options.DispatcherEnabled && !options.SenderEnabled) return;
-        while (!ct.IsCancellationRequested)
+        listener.Notified += (channel, _) =>
         {
-            try
-            {
-                await using var conn = await worker.Source.OpenConnectionAsync(ct);
-                conn.Notification += (_, e) => (e.Channel == "likeperson_outbox" ? Outbox : Push).Signal();
-                await using (var listen = new NpgsqlCommand("LISTEN likeperson_outbox; LISTEN likeperson_push", conn))
-                    await listen.ExecuteNonQueryAsync(ct);
-                Outbox.Signal();
-                Push.Signal();
-                while (!ct.IsCancellationRequested)
-                {
-                    // A quiet connection is probed now and then, so a dead one is noticed and replaced.
-                    if (!await conn.WaitAsync(TimeSpan.FromSeconds(30), ct))
-                        await using (var ping = new NpgsqlCommand("SELECT 1", conn))
-                            await ping.ExecuteScalarAsync(ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                log.LogWarning(e, "The notification listener lost its connection; reconnecting");
-                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { return; }
-            }
-        }
+            if (channel == "likeperson_outbox") Outbox.Signal();
+            else if (channel == "likeperson_push") Push.Signal();
+        };
+        listener.Connected += WakeBoth;
+        WakeBoth();
+    }
+
+    private void WakeBoth()
+    {
+        Outbox.Signal();
+        Push.Signal();
     }
 }

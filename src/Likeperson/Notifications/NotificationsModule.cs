@@ -11,7 +11,6 @@ public static class NotificationsModule
         services.AddSingleton<NotificationWriter>();
         services.AddSingleton<OutboxDispatch>();
         services.AddSingleton<NotificationWakeups>();
-        services.AddHostedService(sp => sp.GetRequiredService<NotificationWakeups>());
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         if (push.Enabled)

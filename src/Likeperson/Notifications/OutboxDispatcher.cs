@@ -19,7 +19,7 @@ namespace Likeperson.Notifications;
 /// that wrote it.
 /// </summary>
 public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, NotificationWakeups wakeups, NotificationOptions options,
-    ILogger<OutboxDispatcher> log) : BackgroundService
+    ILogger<OutboxDispatcher> log, Operations.WorkMetrics? metrics = null) : BackgroundService
 {
     private readonly Wakeup _backlog = new();
 
@@ -34,6 +34,7 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
             try
             {
                 var claimed = await DispatchBatchAsync(ct);
+                metrics?.OutboxDispatched(claimed);
                 if (primary ? claimed > 0 : claimed == options.DispatchBatchSize) continue;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }

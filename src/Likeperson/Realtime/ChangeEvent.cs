@@ -59,11 +59,15 @@ public sealed class ChangeEvent
         _ => StreamTopics.None,
     };
 
-    /// <summary>`id`, `event`, `data` lines; JSON from jsonb has no raw line breaks, but a `data:` line per line keeps any text valid SSE.</summary>
+    /// <summary>
+    /// `id`, `event`, `data` lines. SSE ends a line at CR, LF or CRLF only, so only those split the data into several
+    /// `data:` lines (a client joins them with LF again); U+2028, U+2029, U+0085 and any other text stay inside their
+    /// line. JSON from jsonb holds no raw CR or LF, so an event's JSON is always one `data:` line.
+    /// </summary>
     public static byte[] Encode(long position, string type, string data)
     {
         var sb = new StringBuilder(data.Length + 48).Append("id: ").Append(position).Append("\nevent: ").Append(type).Append('\n');
-        foreach (var line in data.ReplaceLineEndings("\n").Split('\n'))
+        foreach (var line in data.Replace("\r\n", "\n").Split('\r', '\n'))
             sb.Append("data: ").Append(line).Append('\n');
         return Encoding.UTF8.GetBytes(sb.Append('\n').ToString());
     }

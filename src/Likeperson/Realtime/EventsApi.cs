@@ -28,7 +28,12 @@ public static class EventsApi
                 mentor events of that chapter (notifications are unaffected). `Last-Event-ID` header or `last_event_id`: replay every event
                 after that position, then continue live. The stream starts with `retry: 1000`, sends `: heartbeat` comments, and answers a
                 position that is no longer retained (or unknown) with one `reset` event and ends: refetch, then resume from the new
-                `stream_position`. Browsers may pass the token as `access_token`.
+                `stream_position`. Browsers may pass the token as `access_token`. The server ends a stream with a comment
+                `: end <reason>`: `token_expired` at the token's (or session's) expiry, `access_ended` within
+                `Events:AccessCheckInterval` (30 s) once the person is gone from the organisation, `too_many_streams` for the
+                oldest of a person's streams when they open more than `Events:MaxStreamsPerPerson` (10) on one server (with
+                `retry: 30000`), `server_shutting_down` at shutdown (with a `retry:` of 1-2 s: reconnect, another instance
+                answers). A client that lets its buffer fill up is cut without a comment; it resumes with Last-Event-ID.
                 """);
     }
 
@@ -37,6 +42,11 @@ public static class EventsApi
         [FromQuery(Name = "chapter_id")] string? chapterId, [FromQuery(Name = "last_event_id")] string? lastEventId)
     {
         var request = StreamRequest.Parse(topics, chapterId, http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : lastEventId);
+        // The system clock, as token validation uses it (not the injectable TimeProvider the domain's rules use).
+        var time = TimeProvider.System;
+        var expires = StreamExpiry.Of(http, user);
+        if (expires <= time.GetUtcNow()) // accepted within the validation's clock skew, but already past its end
+            throw new ApiException(401, "unauthorized", "The token or session has expired.");
         var start = await reads.StartAsync(user.PersonId(), request.Filter.ChapterId, http.RequestAborted)
             ?? throw new ApiException(404, "not_found", "No such person in any organisation.");
         if (!start.ChapterKnown) throw ApiException.NotFound("Chapter");
@@ -56,8 +66,10 @@ public static class EventsApi
         }
 
         using var subscriber = new Subscriber(start.OrganizationId, start.Scope, request.Filter, options.SubscriberBuffer);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, subscriber.Dropped, lifetime.ApplicationStopping);
+        using var expiry = StreamExpiry.Timer(expires, time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, subscriber.Dropped, lifetime.ApplicationStopping, expiry.Token);
         hub.Add(subscriber, start.Head);
+        var ending = StreamEnding.ClientGone;
         try
         {
             var sent = await ReplayAsync(http, reads, hub, metrics, options, subscriber, from, stop.Token);
@@ -78,19 +90,43 @@ public static class EventsApi
                 if (pending > 0 && (await writer.FlushAsync(stop.Token)).IsCompleted) break; // the client is gone
             }
         }
-        catch (OperationCanceledException) { /* client gone, dropped as too slow, or shutting down */ }
+        catch (OperationCanceledException) { /* client gone, dropped, expired or shutting down: told apart below */ }
         catch (IOException) { /* the connection broke while writing */ }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             // The response has started, so no problem document can follow: end it, and the client resumes after `retry`.
             logs.CreateLogger(typeof(EventsApi)).LogWarning(e, "An event stream ended on a database failure; the client will resume");
             http.Abort();
+            return;
         }
         finally
         {
             hub.Remove(subscriber);
-            if (subscriber.DropReason is not null) http.Abort(); // a slow client's half-written response is cut, it resumes
+            ending = StreamEnding.Of(http.RequestAborted, subscriber.DropReason, lifetime.ApplicationStopping, expiry.Token);
         }
+        if (ending == StreamEnding.SlowClient) http.Abort(); // a slow client's half-written response is cut, it resumes
+        else if (ending != StreamEnding.ClientGone) await EndAsync(http, metrics, ending, options);
+    }
+
+    /// <summary>
+    /// The last frame of a stream the server ends: a `retry:` where the client should come back (after a shutdown: soon,
+    /// spread over one to two retry periods so a crowd does not reconnect at once; after too many streams: in 30 s), and a
+    /// comment `: end &lt;reason&gt;`. Bounded, so a client that does not read cannot hold up a shutdown.
+    /// </summary>
+    private static async Task EndAsync(HttpContext http, StreamMetrics metrics, StreamEnding ending, StreamOptions options)
+    {
+        metrics.StreamEnded(ending.Reason);
+        var retry = ending == StreamEnding.Shutdown ? options.ClientRetryMilliseconds + Random.Shared.Next(options.ClientRetryMilliseconds + 1)
+            : ending == StreamEnding.TooManyStreams ? 30_000 : (int?)null;
+        var frame = (retry is { } r ? $"retry: {r}\n" : "") + $": end {ending.Reason}\n\n";
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        bounded.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await http.Response.BodyWriter.WriteAsync(System.Text.Encoding.UTF8.GetBytes(frame), bounded.Token);
+            await http.Response.BodyWriter.CompleteAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException) { http.Abort(); }
     }
 
     /// <summary>Writes every event after <paramref name="from"/> the subscriber may see; null when a reset was sent instead.</summary>

@@ -1,6 +1,6 @@
 namespace Likeperson.Realtime;
 
-/// <summary>Registers the event stream: options, hub, reads, the fan-out service, the endpoint and the metrics.</summary>
+/// <summary>Registers the event stream: options, hub, reads, the fan-out service, the endpoint and its metrics (exported by Operations/Telemetry.cs).</summary>
 public static class RealtimeModule
 {
     public static IServiceCollection AddEventStream(this IServiceCollection services, IConfiguration config)
@@ -15,8 +15,4 @@ public static class RealtimeModule
 
     public static void MapEventStream(this RouteGroupBuilder api) => api.MapEventsApi();
 
-    /// <summary>`GET /metrics` (Prometheus text, no token: counts only, nothing about anyone).</summary>
-    public static void MapStreamMetrics(this IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", (StreamMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Operations").WithSummary("Prometheus metrics of this instance (event-stream subscribers, queries, deliveries).");
 }

@@ -1,58 +1,67 @@
 using Likeperson.Database;
 using Likeperson.Notifications;
-using Npgsql;
 
 namespace Likeperson.Realtime;
 
 /// <summary>
-/// The instance's one listening connection and its fan-out loop. `NOTIFY likeperson_changes`
-/// (payload: the organisation) only marks that organisation as woken; the loop then reads the
-/// new events of all woken organisations in one round trip and hands them to the hub. Every
-/// `Events:CatchUpInterval` all organisations with subscribers are read anyway, so a lost
-/// notification or a listener reconnect delays an event but never loses it. Heartbeats go out
-/// from here too, so an idle stream costs no timer of its own.
+/// The fan-out loop. `NOTIFY likeperson_changes` (payload: the organisation), heard on the instance's one
+/// <see cref="DatabaseListener"/>, only marks that organisation as woken; the loop then reads the new events of all woken
+/// organisations in one round trip and hands them to the hub. Every `Events:CatchUpInterval` all organisations with
+/// subscribers are read anyway, so a lost notification or a listener reconnect delays an event but never loses it.
+/// Heartbeats go out from here too, so an idle stream costs no timer of its own.
 /// </summary>
-public sealed class StreamFanOut(WorkerDataSource worker, StreamHub hub, StreamReads reads, StreamOptions options,
-    ILogger<StreamFanOut> log) : BackgroundService
+public sealed class StreamFanOut : BackgroundService
 {
     private readonly Wakeup _wake = new();
+    private readonly StreamHub hub;
+    private readonly StreamReads reads;
+    private readonly StreamOptions options;
+    private readonly ILogger<StreamFanOut> log;
 
-    protected override Task ExecuteAsync(CancellationToken ct)
+    public StreamFanOut(DatabaseListener listener, StreamHub hub, StreamReads reads, StreamOptions options, ILogger<StreamFanOut> log)
     {
+        (this.hub, this.reads, this.options, this.log) = (hub, reads, options, log);
+        listener.Notified += (channel, payload) =>
+        {
+            if (channel != "likeperson_changes") return;
+            if (Guid.TryParse(payload, out var org)) hub.MarkDirty(org);
+            _wake.Signal();
+        };
+        listener.Connected += () =>
+        {
+            hub.MarkAllDirty(); // whatever was notified while not listening
+            _wake.Signal();
+        };
         hub.Woken += _wake.Signal;
-        return Task.WhenAll(ListenAsync(ct), FanOutAsync(ct), HeartbeatAsync(ct));
     }
 
-    private async Task ListenAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken ct) => Task.WhenAll(FanOutAsync(ct), HeartbeatAsync(ct), CheckAccessAsync(ct));
+
+    /// <summary>
+    /// Every `Events:AccessCheckInterval`, one query asks whether each person streaming here is still a person of their
+    /// organisation, and ends the streams of those who are not (scope changes are followed per event; this catches the
+    /// rest). The one place that decides who may keep streaming: <see cref="StreamReads.StillAllowedAsync"/>.
+    /// </summary>
+    private async Task CheckAccessAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
+        using var timer = new PeriodicTimer(options.AccessCheckInterval);
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(ct))
             {
-                await using var conn = await worker.Source.OpenConnectionAsync(ct);
-                conn.Notification += (_, e) =>
+                try
                 {
-                    if (Guid.TryParse(e.Payload, out var org)) hub.MarkDirty(org);
-                    _wake.Signal();
-                };
-                await using (var listen = new NpgsqlCommand("LISTEN likeperson_changes", conn))
-                    await listen.ExecuteNonQueryAsync(ct);
-                hub.MarkAllDirty(); // whatever was notified while not listening
-                _wake.Signal();
-                while (!ct.IsCancellationRequested)
+                    if (hub.People() is not { Count: > 0 } people) continue;
+                    var allowed = await reads.StillAllowedAsync(people, ct);
+                    hub.EndAccess(people.Where(p => !allowed.Contains(p)));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    if (!await conn.WaitAsync(TimeSpan.FromSeconds(30), ct))
-                        await using (var ping = new NpgsqlCommand("SELECT 1", conn))
-                            await ping.ExecuteScalarAsync(ct);
+                    log.LogWarning(e, "The event-stream access check failed; trying again next interval");
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                log.LogWarning(e, "The event-stream listener lost its connection; reconnecting");
-                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { return; }
-            }
         }
+        catch (OperationCanceledException) { }
     }
 
     private async Task FanOutAsync(CancellationToken ct)

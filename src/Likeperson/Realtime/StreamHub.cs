@@ -37,6 +37,9 @@ public sealed class StreamHub(StreamMetrics metrics, StreamOptions options)
         {
             if (!_feeds.TryGetValue(s.OrganizationId, out var feed))
                 _feeds[s.OrganizationId] = feed = new OrgFeed(headSeen);
+            // A person's streams beyond the limit end oldest first (Subscribers is in opening order).
+            var theirs = feed.Subscribers.Where(o => o.Scope.PersonId == s.Scope.PersonId && o.DropReason is null).ToList();
+            for (var i = 0; i <= theirs.Count - options.MaxStreamsPerPerson; i++) theirs[i].Drop(Subscriber.TooManyStreams);
             feed.Subscribers.Add(s);
             feed.Changed();
             // The first heartbeat at a random point of the second half of the interval: streams opened together (a
@@ -101,10 +104,27 @@ public sealed class StreamHub(StreamMetrics metrics, StreamOptions options)
             foreach (var s in feed.Subscribers.Where(s => reread.Contains(s.Scope.PersonId)))
             {
                 if (scopes.TryGetValue(s.Scope.PersonId, out var scope)) { if (scope.Epoch >= s.Scope.Epoch) s.Scope = scope; }
-                else s.Drop("person_removed");
+                else s.Drop(Subscriber.AccessEnded);
             }
             feed.Changed();
         }
+    }
+
+    /// <summary>Every (organisation, person) with an open stream here, for the periodic access check.</summary>
+    public List<(Guid Org, Guid Person)> People()
+    {
+        lock (_gate)
+            return _feeds.SelectMany(f => f.Value.Subscribers.Select(s => (f.Key, s.Scope.PersonId))).Distinct().ToList();
+    }
+
+    /// <summary>Ends the streams of people who may no longer stream (gone from the organisation, unlinked).</summary>
+    public void EndAccess(IEnumerable<(Guid Org, Guid Person)> people)
+    {
+        lock (_gate)
+            foreach (var (org, person) in people)
+                if (_feeds.TryGetValue(org, out var feed))
+                    foreach (var s in feed.Subscribers.Where(s => s.Scope.PersonId == person))
+                        s.Drop(Subscriber.AccessEnded);
     }
 
     /// <summary>Offers the organisation's new events, in position order, to the subscribers that may see them.</summary>

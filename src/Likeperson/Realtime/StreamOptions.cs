@@ -13,6 +13,10 @@ public sealed class StreamOptions
     public int SubscriberBuffer { get; set; } = 1000;
     /// <summary>Events per database read, for the fan-out (per organisation) and for a resuming client's replay.</summary>
     public int ReadBatchSize { get; set; } = 500;
+    /// <summary>Open streams one person may hold on one server; one more ends the oldest (`: end too_many_streams`).</summary>
+    public int MaxStreamsPerPerson { get; set; } = 10;
+    /// <summary>How often the server checks that every streaming person is still in their organisation (one query for all).</summary>
+    public TimeSpan AccessCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>The `retry:` (milliseconds) every stream starts with.</summary>
     public int ClientRetryMilliseconds { get; set; } = 1000;
 
@@ -25,6 +29,9 @@ public sealed class StreamOptions
         if (o.CatchUpInterval <= TimeSpan.Zero) throw new InvalidOperationException("Events:CatchUpInterval must be positive.");
         if (o.SubscriberBuffer < 1) throw new InvalidOperationException("Events:SubscriberBuffer must be at least 1.");
         if (o.ReadBatchSize < 1) throw new InvalidOperationException("Events:ReadBatchSize must be at least 1.");
+        if (o.MaxStreamsPerPerson < 1) throw new InvalidOperationException("Events:MaxStreamsPerPerson must be at least 1.");
+        if (o.AccessCheckInterval <= TimeSpan.Zero || o.AccessCheckInterval > TimeSpan.FromSeconds(30))
+            throw new InvalidOperationException("Events:AccessCheckInterval must be positive and at most 30 seconds.");
         return o;
     }
 }

@@ -108,6 +108,18 @@ public sealed class StreamReads(WorkerDataSource worker, StreamMetrics metrics)
         return rows.ToDictionary(r => r.Id, r => new StreamScope(r.Id, r.OrgAdmin, r.Coordinated, r.ScopeEpoch));
     }
 
+    /// <summary>Which of these (organisation, person) pairs may still stream: the person exists and is in that organisation.</summary>
+    public async Task<HashSet<(Guid Org, Guid Person)>> StillAllowedAsync(IReadOnlyList<(Guid Org, Guid Person)> people, CancellationToken ct)
+    {
+        metrics.AccessCheck();
+        await using var conn = await worker.Source.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(Guid, Guid)>(new CommandDefinition("""
+            SELECT p.organization_id, p.id FROM people p
+            JOIN unnest(@orgs::uuid[], @ids::uuid[]) AS s(org, id) ON p.id = s.id AND p.organization_id = s.org
+            """, new { orgs = people.Select(p => p.Org).ToArray(), ids = people.Select(p => p.Person).ToArray() }, cancellationToken: ct));
+        return rows.ToHashSet();
+    }
+
     private sealed class StartRow
     {
         public Guid OrganizationId { get; init; }

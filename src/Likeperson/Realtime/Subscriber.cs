@@ -27,6 +27,9 @@ public sealed class Subscriber : IDisposable
         });
     }
 
+    /// <summary>Drop reasons: fell behind (the connection is cut), superseded by the person's newer streams, no longer allowed.</summary>
+    public const string SlowClient = "slow_client", TooManyStreams = "too_many_streams", AccessEnded = "access_ended";
+
     public Guid OrganizationId { get; }
     public StreamFilter Filter { get; }
     /// <summary>Set only by <see cref="StreamHub"/>, which indexes its subscribers by scope.</summary>
@@ -51,7 +54,7 @@ public sealed class Subscriber : IDisposable
         if (e.IsHeartbeat) { if (_queue.Reader.Count == 0) _queue.Writer.TryWrite(e); return true; }
         if (!Filter.Wants(e) || !_scope.Sees(e)) return true;
         if (_queue.Writer.TryWrite(e)) return true;
-        Drop("slow_client");
+        Drop(SlowClient);
         return false;
     }
 

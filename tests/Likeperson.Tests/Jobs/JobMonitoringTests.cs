@@ -36,6 +36,8 @@ public sealed class JobMonitoringTests(JobServer server) : IClassFixture<JobServ
 
         var ready = await server.ReadyAsync();
         Assert.Equal("degraded", ready.GetProperty("status").GetString());
+        // Anyone may see that it is degraded; which organisation and why only a system admin (ReadyAsync's caller).
+        Assert.Equal("""{"status":"degraded"}""", await (await server.Anonymous().GetAsync("/readyz")).Content.ReadAsStringAsync());
         var problem = Assert.Single(await ProblemsOfAsync(org.Id));
         Assert.Contains($"job reconciliation for organisation {org.Id}: the last run ({failed.RunId}) failed", problem);
 

@@ -51,7 +51,8 @@ public sealed class JobServer : TestServer
             .Select(r => r.ToResponse()).ToList();
     }
 
-    public async Task<JsonElement> ReadyAsync() => await (await Anonymous().GetAsync("/readyz")).ReadAsync<JsonElement>();
+    /// <summary>`/readyz` as a system admin sees it (with `problems`; anonymous callers get the status only).</summary>
+    public async Task<JsonElement> ReadyAsync() => await (await AsSystemAdmin().GetAsync("/readyz")).ReadAsync<JsonElement>();
 
     public async Task<List<string>> ReadyProblemsAsync() =>
         (await ReadyAsync()).GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();

@@ -30,6 +30,8 @@ public sealed class SseClient : IAsyncDisposable
 
     public int? Retry { get; private set; }
     public int Comments { get; private set; }
+    /// <summary>The text of the last comment line read (without the colon).</summary>
+    public string? LastComment { get; private set; }
     public bool RetryCameFirst { get; private set; }
     public long? LastEventId { get; private set; }
     public HttpResponseMessage Response => _response;
@@ -47,13 +49,21 @@ public sealed class SseClient : IAsyncDisposable
         return new SseClient(response, await response.Content.ReadAsStreamAsync());
     }
 
-    /// <summary>The next event (comments and retry lines are recorded and skipped); null when the server ended the stream.</summary>
+    /// <summary>A parser over any body (a recorded frame, say): the same rules as a live stream.</summary>
+    public static SseClient Over(Stream body) => new(new HttpResponseMessage(), body);
+
+    /// <summary>
+    /// The next event, parsed as the WHATWG EventSource specification says (comments and retry lines are recorded and
+    /// skipped); null when the server ended the stream. Lines end at CR, LF or CRLF only (<see cref="StreamReader.ReadLineAsync()"/>
+    /// splits exactly there, <c>SseClientTests</c> holds it to that), a field's value loses one leading space, `data`
+    /// lines join with LF, an event without data is not dispatched, `retry` counts only when all ASCII digits.
+    /// </summary>
     public async Task<SseEvent?> NextAsync()
     {
         using var timeout = new CancellationTokenSource(Patience);
         long? id = null;
-        string? type = null;
-        var data = new List<string>();
+        string type = "";
+        var data = new StringBuilder();
         while (true)
         {
             string? line;
@@ -64,25 +74,27 @@ public sealed class SseClient : IAsyncDisposable
             if (line is null) return null;
             if (line.Length == 0)
             {
-                if (data.Count == 0 && type is null) continue;
+                if (data.Length == 0) { type = ""; continue; }
                 if (id is not null) LastEventId = id;
-                return new SseEvent(id, type ?? "message", string.Join('\n', data));
+                return new SseEvent(id, type.Length == 0 ? "message" : type, data.ToString(0, data.Length - 1));
             }
             if (line.StartsWith(':'))
             {
                 Comments++;
+                LastComment = line[1..].TrimStart(' ');
                 _anythingSeen = true;
                 continue;
             }
             var colon = line.IndexOf(':');
             var field = colon < 0 ? line : line[..colon];
-            var value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
+            var value = colon < 0 ? "" : line[(colon + 1)..];
+            if (value.StartsWith(' ')) value = value[1..];
             switch (field)
             {
-                case "id": id = long.Parse(value); break;
+                case "id" when !value.Contains('\0'): id = long.Parse(value); break;
                 case "event": type = value; break;
-                case "data": data.Add(value); break;
-                case "retry":
+                case "data": data.Append(value).Append('\n'); break;
+                case "retry" when value.Length > 0 && value.All(char.IsAsciiDigit):
                     RetryCameFirst = !_anythingSeen;
                     Retry = int.Parse(value);
                     break;

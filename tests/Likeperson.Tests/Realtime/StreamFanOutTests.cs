@@ -23,6 +23,26 @@ public sealed class StreamFanOutTests(StreamServer server) : IClassFixture<Strea
     }
 
     [Fact]
+    public async Task Listener_OneInstance_OneListeningConnectionServesStreamAndNotifications()
+    {
+        var org = await server.World.StandardOrgAsync();
+        await using var conn = new Npgsql.NpgsqlConnection(server.Database.Owner);
+        var since = await conn.ExecuteScalarAsync<DateTime>("SELECT clock_timestamp()");
+        await using var instance = await StreamInstance.StartAsync(server);
+        await using var sse = await SseClient.OpenAsync(instance.Client(server.As(org.CoordinatorA)));
+
+        // Both users of the listener are live on this instance: the stream (below) and the dispatcher (its tests).
+        var a = await instance.Client(server.As(org.CoordinatorA)).CreateAsync(org.MentorA, org.ContactA);
+        Assert.Equal(a.Id, (await sse.NextAsync())!.Json.GetProperty("id").GetGuid());
+        var listening = (await conn.QueryAsync<string>("""
+            SELECT query FROM pg_stat_activity
+            WHERE datname = current_database() AND backend_start >= @since AND query LIKE 'LISTEN%'
+            """, new { since })).ToList();
+        // One session listening (its last statement of the three LISTENs); two loops of their own would show two.
+        Assert.Equal(["LISTEN likeperson_push"], listening);
+    }
+
+    [Fact]
     public async Task Teardown_ClosingStreams_SubscriberGaugeReturnsToZero()
     {
         var org = await server.World.StandardOrgAsync();

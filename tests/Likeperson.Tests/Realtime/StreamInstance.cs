@@ -16,6 +16,9 @@ public sealed class StreamInstance : IAsyncDisposable
 
     public StreamMetrics Metrics => _app.Services.GetRequiredService<StreamMetrics>();
 
+    /// <summary>Stops the instance as SIGTERM would (ApplicationStopping, then the server drains its requests).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public HttpClient Client(HttpClient like)
     {
         var client = new HttpClient(new NoServerErrors()) { BaseAddress = TestServer.AddressOf(_app) };
@@ -26,6 +29,10 @@ public sealed class StreamInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var pools = new[] { _app.Services.GetRequiredService<AppDataSource>().Source, _app.Services.GetRequiredService<WorkerDataSource>().Source };
+        // Stopped first, as a real shutdown: disposing alone leaves its background loops (the outbox dispatcher) running
+        // until they notice, and they may claim the next test's rows.
+        using (var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+            await _app.StopAsync(bounded.Token);
         await _app.DisposeAsync();
         foreach (var pool in pools) await pool.DisposeAsync();
     }

@@ -13,6 +13,7 @@ public class StreamServer : TestServer
     {
         ["Events:HeartbeatInterval"] = "00:00:00.300",
         ["Events:CatchUpInterval"] = "00:00:01",
+        ["Events:AccessCheckInterval"] = "00:00:01",
         ["Notifications:PollInterval"] = "00:00:01",
     };
 
@@ -37,13 +38,13 @@ public static partial class StreamHelpers
 
     public static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
 
-    /// <summary>A gauge or counter from `GET /metrics` of an instance.</summary>
+    /// <summary>A gauge or counter from `GET /metrics` (Prometheus text) of an instance, summed over its label sets.</summary>
     public static async Task<long> MetricAsync(HttpClient client, string name)
     {
         var text = await client.GetStringAsync("/metrics");
-        var m = Regex.Match(text, $"^{Regex.Escape(name)} (\\d+)$", RegexOptions.Multiline);
-        Assert.True(m.Success, $"{name} not in /metrics:\n{text}");
-        return long.Parse(m.Groups[1].Value);
+        var series = Regex.Matches(text, $"^{Regex.Escape(name)}(?:\\{{[^}}]*\\}})? (\\d+)$", RegexOptions.Multiline);
+        Assert.True(series.Count > 0, $"{name} not in /metrics:\n{text}");
+        return series.Sum(m => long.Parse(m.Groups[1].Value));
     }
 
     /// <summary>Appends an event straight through emit_change (as the worker): for tests of the stream itself.</summary>

@@ -41,6 +41,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             ["Auth__JwtSecret"] = BenchContext.JwtSecret,
             ["Jobs__Schedule__Enabled"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Operations__Metrics"] = "on", // Benchmark is no Development: /metrics would want a token
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Error",
         };
         foreach (var (k, v) in settings) env[k.Replace(":", "__")] = v;
@@ -88,14 +89,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    /// <summary>The server's `GET /metrics`, as name → value.</summary>
+    /// <summary>The server's `GET /metrics` (on: see the settings above), as name → value.</summary>
     public async Task<Dictionary<string, double>> MetricsAsync(HttpClient client, CancellationToken ct)
     {
         var text = await client.GetStringAsync(new Uri(BaseAddress, "/metrics"), ct);
-        return MetricLine().Matches(text).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        return MetricLine().Matches(text).GroupBy(m => m.Groups[1].Value) // summed over a metric's label sets
+            .ToDictionary(g => g.Key, g => g.Sum(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
     }
 
-    [GeneratedRegex(@"^([a-z_]+) ([0-9.eE+-]+)$", RegexOptions.Multiline)]
+    // OpenTelemetry's Prometheus exporter: `name{otel_scope_name="…",…} value`.
+    [GeneratedRegex(@"^([a-z_]+)(?:\{[^}]*\})? ([0-9.eE+-]+)$", RegexOptions.Multiline)]
     private static partial Regex MetricLine();
 
     private static int FreePort()
