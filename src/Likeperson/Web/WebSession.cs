@@ -32,6 +32,8 @@ public static class WebSession
             new Claim("sub", me.Person.Id.ToString()),
             new Claim(NameClaim, me.Person.DisplayName),
             new Claim(TimeZoneClaim, me.Organization.Timezone),
+            // When the session ends, for whoever reads the principal without its ticket (the event stream ends then).
+            new Claim("exp", expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ], WebModule.CookieScheme, NameClaim, null);
         await http.SignInAsync(WebModule.CookieScheme, new ClaimsPrincipal(identity),
             new AuthenticationProperties { IsPersistent = false, ExpiresUtc = expires });
