@@ -1334,6 +1334,33 @@ END $$;
 
 
 --
+-- Name: web_session_end(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.web_session_end(p_session uuid, p_expires timestamp with time zone) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+  DELETE FROM web_session_ends WHERE expires_at < now();
+  INSERT INTO web_session_ends (session_id, expires_at)
+  SELECT p_session, p_expires WHERE current_person_id() IS NOT NULL
+  ON CONFLICT (session_id) DO NOTHING;
+$$;
+
+
+--
+-- Name: web_session_ended(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.web_session_ended(p_session uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+  SELECT EXISTS (SELECT 1 FROM web_session_ends WHERE session_id = p_session);
+$$;
+
+
+--
 -- Name: change_events; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1657,6 +1684,17 @@ CREATE TABLE public.stream_state (
 
 
 --
+-- Name: web_session_ends; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.web_session_ends (
+    session_id uuid NOT NULL,
+    ended_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+
+--
 -- Name: assignment_activities assignment_activities_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1878,6 +1916,14 @@ ALTER TABLE ONLY public.stream_positions
 
 ALTER TABLE ONLY public.stream_state
     ADD CONSTRAINT stream_state_pkey PRIMARY KEY (organization_id);
+
+
+--
+-- Name: web_session_ends web_session_ends_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.web_session_ends
+    ADD CONSTRAINT web_session_ends_pkey PRIMARY KEY (session_id);
 
 
 --
@@ -3354,6 +3400,24 @@ REVOKE ALL ON FUNCTION public.stream_scope_changed() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION web_session_end(p_session uuid, p_expires timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.web_session_end(p_session uuid, p_expires timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.web_session_end(p_session uuid, p_expires timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.web_session_end(p_session uuid, p_expires timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION web_session_ended(p_session uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.web_session_ended(p_session uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.web_session_ended(p_session uuid) TO likeperson_app;
+GRANT ALL ON FUNCTION public.web_session_ended(p_session uuid) TO likeperson_worker;
+
+
+--
 -- Name: TABLE change_events; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3547,6 +3611,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.stream_positions TO likeperson
 
 GRANT SELECT ON TABLE public.stream_state TO likeperson_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.stream_state TO likeperson_worker;
+
+
+--
+-- Name: TABLE web_session_ends; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.web_session_ends TO likeperson_worker;
 
 
 --

@@ -65,7 +65,10 @@ public static class EventsApi
             return;
         }
 
-        using var subscriber = new Subscriber(start.OrganizationId, start.Scope, request.Filter, options.SubscriberBuffer);
+        using var subscriber = new Subscriber(start.OrganizationId, start.Scope, request.Filter, options.SubscriberBuffer)
+        {
+            SessionId = Guid.TryParse(user.FindFirst("sid")?.Value, out var session) ? session : null,
+        };
         using var expiry = StreamExpiry.Timer(expires, time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, subscriber.Dropped, lifetime.ApplicationStopping, expiry.Token);
         hub.Add(subscriber, start.Head);

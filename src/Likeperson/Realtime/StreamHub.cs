@@ -6,6 +6,9 @@ namespace Likeperson.Realtime;
 /// organisation's new events once and hands them here; each event is offered to the subscribers
 /// its audience names (<see cref="FeedIndex"/>), and each of them judges it in memory.
 /// </summary>
+/// <summary>Who holds open streams: a person of an organisation, through a web session or (null) a token.</summary>
+public sealed record StreamHolder(Guid Org, Guid Person, Guid? Session);
+
 public sealed class StreamHub(StreamMetrics metrics, StreamOptions options)
 {
     private sealed class OrgFeed(long head)
@@ -111,19 +114,19 @@ public sealed class StreamHub(StreamMetrics metrics, StreamOptions options)
     }
 
     /// <summary>Every (organisation, person) with an open stream here, for the periodic access check.</summary>
-    public List<(Guid Org, Guid Person)> People()
+    public List<StreamHolder> People()
     {
         lock (_gate)
-            return _feeds.SelectMany(f => f.Value.Subscribers.Select(s => (f.Key, s.Scope.PersonId))).Distinct().ToList();
+            return _feeds.SelectMany(f => f.Value.Subscribers.Select(s => new StreamHolder(f.Key, s.Scope.PersonId, s.SessionId))).Distinct().ToList();
     }
 
     /// <summary>Ends the streams of people who may no longer stream (gone from the organisation, unlinked).</summary>
-    public void EndAccess(IEnumerable<(Guid Org, Guid Person)> people)
+    public void EndAccess(IEnumerable<StreamHolder> holders)
     {
         lock (_gate)
-            foreach (var (org, person) in people)
+            foreach (var (org, person, session) in holders)
                 if (_feeds.TryGetValue(org, out var feed))
-                    foreach (var s in feed.Subscribers.Where(s => s.Scope.PersonId == person))
+                    foreach (var s in feed.Subscribers.Where(s => s.Scope.PersonId == person && s.SessionId == session))
                         s.Drop(Subscriber.AccessEnded);
     }
 

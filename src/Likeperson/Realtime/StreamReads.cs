@@ -108,16 +108,24 @@ public sealed class StreamReads(WorkerDataSource worker, StreamMetrics metrics)
         return rows.ToDictionary(r => r.Id, r => new StreamScope(r.Id, r.OrgAdmin, r.Coordinated, r.ScopeEpoch));
     }
 
-    /// <summary>Which of these (organisation, person) pairs may still stream: the person exists and is in that organisation.</summary>
-    public async Task<HashSet<(Guid Org, Guid Person)>> StillAllowedAsync(IReadOnlyList<(Guid Org, Guid Person)> people, CancellationToken ct)
+    /// <summary>
+    /// Which of these holders may still stream: the person exists and is in that organisation, and the web session that
+    /// opened the stream (if one did) has not been signed out.
+    /// </summary>
+    public async Task<HashSet<StreamHolder>> StillAllowedAsync(IReadOnlyList<StreamHolder> holders, CancellationToken ct)
     {
         metrics.AccessCheck();
         await using var conn = await worker.Source.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<(Guid, Guid)>(new CommandDefinition("""
-            SELECT p.organization_id, p.id FROM people p
-            JOIN unnest(@orgs::uuid[], @ids::uuid[]) AS s(org, id) ON p.id = s.id AND p.organization_id = s.org
-            """, new { orgs = people.Select(p => p.Org).ToArray(), ids = people.Select(p => p.Person).ToArray() }, cancellationToken: ct));
-        return rows.ToHashSet();
+        var rows = await conn.QueryAsync<(Guid Org, Guid Person, Guid? Session)>(new CommandDefinition("""
+            SELECT s.org, s.id, s.sid FROM unnest(@orgs::uuid[], @ids::uuid[], @sids::uuid[]) AS s(org, id, sid)
+            JOIN people p ON p.id = s.id AND p.organization_id = s.org
+            WHERE s.sid IS NULL OR NOT web_session_ended(s.sid)
+            """, new
+            {
+                orgs = holders.Select(h => h.Org).ToArray(), ids = holders.Select(h => h.Person).ToArray(),
+                sids = holders.Select(h => h.Session).ToArray(),
+            }, cancellationToken: ct));
+        return rows.Select(r => new StreamHolder(r.Org, r.Person, r.Session)).ToHashSet();
     }
 
     private sealed class StartRow

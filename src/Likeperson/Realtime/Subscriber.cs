@@ -31,6 +31,9 @@ public sealed class Subscriber : IDisposable
     public const string SlowClient = "slow_client", TooManyStreams = "too_many_streams", AccessEnded = "access_ended";
 
     public Guid OrganizationId { get; }
+
+    /// <summary>The web session that opened the stream (its `sid`), so signing that session out ends it; null for a token.</summary>
+    public Guid? SessionId { get; init; }
     public StreamFilter Filter { get; }
     /// <summary>Set only by <see cref="StreamHub"/>, which indexes its subscribers by scope.</summary>
     public StreamScope Scope { get => _scope; internal set => _scope = value; }

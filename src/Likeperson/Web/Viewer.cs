@@ -5,18 +5,18 @@ namespace Likeperson.Web;
 
 /// <summary>
 /// The signed-in person as every page's frame needs them, read from the database on each request: the roles that decide
-/// the navigation and the unread count of the badge. Null (no row) when the person no longer exists: the session ends.
+/// the navigation and the unread count of the badge. Null (no row) when the person no longer exists or this session was signed out: the session ends.
 /// </summary>
 public sealed record Viewer(Guid Id, string DisplayName, bool OrgAdmin, bool Coordinator, bool PeerMentor, int UnreadCount)
 {
     public bool Supervises => OrgAdmin || Coordinator;
 
     /// <summary>One statement; a page sends it in the same round trip as its own read (AppPage.ReadAsync).</summary>
-    public static Statement<Viewer?> Read() => new($"""
+    public static Statement<Viewer?> Read(Guid? session) => new($"""
         SELECT p.id, p.display_name, p.org_admin,
                EXISTS (SELECT 1 FROM chapter_memberships m WHERE m.person_id = p.id AND m.role = 'coordinator') AS coordinator,
                EXISTS (SELECT 1 FROM chapter_memberships m WHERE m.person_id = p.id AND m.role = 'peer_mentor') AS peer_mentor,
                (SELECT count(*)::int FROM notifications n WHERE n.recipient_id = p.id AND {NotificationsApi.UnreadSql}) AS unread_count
-        FROM people p WHERE p.id = current_person_id()
-        """, new Dapper.DynamicParameters(), async results => (await results.ReadAsync<Viewer>()).FirstOrDefault());
+        FROM people p WHERE p.id = current_person_id() AND NOT web_session_ended(@lp_session)
+        """, new Dapper.DynamicParameters(new { lp_session = session }), async results => (await results.ReadAsync<Viewer>()).FirstOrDefault());
 }

@@ -66,10 +66,10 @@ public static class WebModule
         api.MapWhoAmIApi();
         app.MapWebAssets();
         app.MapPost("/language", LanguageSwitch).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery) =>
+        app.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery, Database.Db db) =>
         {
             if (!await FormIsGenuineAsync(http, antiforgery)) return Results.BadRequest();
-            await http.SignOutAsync(CookieScheme);
+            await WebSession.SignOutAsync(http, db);
             return Results.LocalRedirect("/signin");
         }).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();

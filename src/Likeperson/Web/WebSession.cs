@@ -18,6 +18,9 @@ public static class WebSession
     public const string NameClaim = "lp_name";
     public const string TimeZoneClaim = "lp_tz";
 
+    /// <summary>The session's own id: signing out records it (web_session_ends), which ends the session on every instance.</summary>
+    public const string SessionClaim = "sid";
+
     /// <summary>How long a demo sign-in lasts (Development).</summary>
     public static readonly TimeSpan DemoLifetime = TimeSpan.FromHours(12);
 
@@ -32,6 +35,7 @@ public static class WebSession
             new Claim("sub", me.Person.Id.ToString()),
             new Claim(NameClaim, me.Person.DisplayName),
             new Claim(TimeZoneClaim, me.Organization.Timezone),
+            new Claim(SessionClaim, Guid.NewGuid().ToString()),
             // When the session ends, for whoever reads the principal without its ticket (the event stream ends then).
             new Claim("exp", expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ], WebModule.CookieScheme, NameClaim, null);
@@ -54,6 +58,19 @@ public static class WebSession
         if (!result.IsValid || !Guid.TryParse(result.ClaimsIdentity.FindFirst("sub")?.Value, out var person)) return null;
         return (person, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) + parameters.ClockSkew);
     }
+
+    /// <summary>Ends the signed-in session everywhere (its pages and its event streams on every instance), then here.</summary>
+    public static async Task SignOutAsync(HttpContext http, Db db)
+    {
+        if (SessionId(http.User) is { } session
+            && long.TryParse(http.User.FindFirst("exp")?.Value, out var exp))
+            await db.AsPersonAtOnceAsync(http.User.PersonId(), "SELECT web_session_end(@session, @expires)",
+                new Dapper.DynamicParameters(new { session, expires = DateTimeOffset.FromUnixTimeSeconds(exp) }),
+                async results => { await results.SkipAsync(); return true; }, http.RequestAborted);
+        await http.SignOutAsync(WebModule.CookieScheme);
+    }
+
+    public static Guid? SessionId(ClaimsPrincipal user) => Guid.TryParse(user.FindFirst(SessionClaim)?.Value, out var id) ? id : null;
 
     public static string DisplayName(this ClaimsPrincipal user) => user.FindFirst(NameClaim)?.Value ?? "";
 }

@@ -39,8 +39,10 @@ public abstract class AppPage(Db db, Lang lang) : PageModel
     /// <summary>The page's frame and <paramref name="statement"/> in one round trip.</summary>
     protected async Task<T> ReadAsync<T>(Statement<T> statement)
     {
-        var frame = Viewer.Read();
-        return await db.AsPersonAtOnceAsync(Me, $"{frame.Sql};\n{statement.Sql}", statement.Parameters, async results =>
+        var frame = Viewer.Read(WebSession.SessionId(User));
+        var parameters = new Dapper.DynamicParameters(frame.Parameters);
+        parameters.AddDynamicParams(statement.Parameters);
+        return await db.AsPersonAtOnceAsync(Me, $"{frame.Sql};\n{statement.Sql}", parameters, async results =>
         {
             Viewer = await frame.Read(results) ?? throw new SessionEndedException(); // before the page's read refuses a stranger
             return await statement.Read(results);
@@ -72,7 +74,7 @@ public abstract class AppPage(Db db, Lang lang) : PageModel
         {
             if (executed.Exception is SessionEndedException) throw new SessionEndedException();
             if (executed.Exception is null && Viewer is null && executed.Result is PageResult)
-                Viewer = await db.AsPersonAtOnceAsync(Me, Viewer.Read(), HttpContext.RequestAborted) ?? throw new SessionEndedException();
+                Viewer = await db.AsPersonAtOnceAsync(Me, Viewer.Read(WebSession.SessionId(User)), HttpContext.RequestAborted) ?? throw new SessionEndedException();
         }
         catch (SessionEndedException)
         {

@@ -10,7 +10,7 @@ public sealed class IndexModel(Db db, Lang lang) : AppPage(db, lang)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        var viewer = await Db.AsPersonAtOnceAsync(Me, Viewer.Read(), HttpContext.RequestAborted) ?? throw new SessionEndedException();
+        var viewer = await Db.AsPersonAtOnceAsync(Me, Viewer.Read(WebSession.SessionId(User)), HttpContext.RequestAborted) ?? throw new SessionEndedException();
         return LocalRedirect(viewer.Supervises ? "/board" : viewer.PeerMentor ? "/my" : "/notifications");
     }
 }
