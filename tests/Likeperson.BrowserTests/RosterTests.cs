@@ -21,7 +21,8 @@ public sealed class RosterTests(BrowserFixture f)
         await page.GotoAsync("/roster");
         var cards = page.Locator("#roster-results li.roster-item");
         await Expect(cards).ToHaveCountAsync(3);
-        await Expect(cards.First).ToContainTextAsync("Mentor A2"); // newest pause first
+        await Expect(cards.First).ToContainTextAsync("Mentor A"); // overdue first
+        await Expect(cards.Nth(1)).ToContainTextAsync("Mentor A2"); // then the newest pause
 
         var overdue = cards.Filter(new() { HasText = "Travelling" });
         await Expect(overdue.Locator(".badge.overdue")).ToHaveTextAsync("Overdue");

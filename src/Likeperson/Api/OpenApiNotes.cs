@@ -75,6 +75,9 @@ public static class OpenApiNotes
           days from `paused_at` to `ended_at` (to now while live).
         - `GET /api/v1/roster/paused`: a peer mentor's scope is themself; a `chapter_id` outside the caller's scope gives an empty page;
           `open_assignment_count` counts open and pending assignments; ties in `paused_at` are broken by mentor id (ascending).
+          `sort` (optional) is `paused_since` (newest pause first), `expected_return` (soonest first, none last) or `name`; each puts
+          overdue mentors first, breaks ties by mentor id and pages by its own cursor (a cursor of another sort, or an unknown sort, is 400).
+          Without `sort` the order is newest pause first, overdue or not.
         - Event stream `GET /api/v1/events`: `topics` is a comma-separated subset of `assignments`, `mentors`, `notifications` (default all;
           an unknown or empty value is 400 `malformed_request`); `chapter_id` narrows assignment and mentor events to that chapter and leaves
           notifications (which belong to a person) alone; a chapter that is not the caller's organisation's is 404. `Last-Event-ID` (header,

@@ -35,14 +35,33 @@ public static class PauseRoster
     /// <summary>The sort key of the last row of a page: newest pause first, mentor id (ascending) breaks ties.</summary>
     private sealed record Cursor(DateTime P, Guid M);
 
-    public static async Task<IResult> Roster(ClaimsPrincipal user, Db db, TimeProvider clock,
-        [FromQuery(Name = "chapter_id")] Guid? chapterId, int? limit, string? cursor, CancellationToken ct) =>
-        TypedResults.Ok(await PageAsync(db, user.PersonId(), chapterId, limit, cursor, clock.GetUtcNow(), ct));
+    /// <summary>The sort key of the last row of a sorted page: overdue first (O), the sort's key as text (K), mentor id (M).</summary>
+    private sealed record SortedCursor(string S, bool O, string K, Guid M);
 
-    /// <summary>One page of the paused roster as <paramref name="personId"/> may see it (the endpoint and the roster page).</summary>
-    public static async Task<Page<RosterItem>> PageAsync(Db db, Guid personId, Guid? chapterId, int? limit, string? cursor,
-        DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The roster's sorts besides the default (newest pause first): `paused_since` (newest pause first), `expected_return`
+    /// (soonest first, none last) and `name`; each puts overdue mentors first. Key: its SQL expression and type.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string Key, string Type)> Sorts = new Dictionary<string, (string, string)>
     {
+        ["paused_since"] = ("-extract(epoch FROM r.paused_at)", "numeric"),
+        ["expected_return"] = ("coalesce(r.expected_return_date, 'infinity'::date)", "date"),
+        ["name"] = ("r.display_name", "text"),
+    };
+
+    public static async Task<IResult> Roster(ClaimsPrincipal user, Db db, TimeProvider clock,
+        [FromQuery(Name = "chapter_id")] Guid? chapterId, int? limit, string? cursor, string? sort, CancellationToken ct) =>
+        TypedResults.Ok(await PageAsync(db, user.PersonId(), chapterId, limit, cursor, clock.GetUtcNow(), ct, sort));
+
+    /// <summary>
+    /// One page of the paused roster as <paramref name="personId"/> may see it (the endpoint and the roster page). Without
+    /// <paramref name="sort"/>, newest pause first; with one of <see cref="Sorts"/>, overdue first and then that order
+    /// (an unknown sort, or a cursor of another sort, is 400).
+    /// </summary>
+    public static async Task<Page<RosterItem>> PageAsync(Db db, Guid personId, Guid? chapterId, int? limit, string? cursor,
+        DateTimeOffset now, CancellationToken ct, string? sort = null)
+    {
+        if (!string.IsNullOrEmpty(sort)) return await SortedPageAsync(db, personId, chapterId, limit, cursor, now, sort, ct);
         var take = Paging.Limit(limit);
         var after = Paging.Decode<Cursor>(cursor);
         var parameters = new DynamicParameters(new { chapterId, p = after?.P, m = after?.M, fetch = take + 1, now });
@@ -56,6 +75,33 @@ public static class PauseRoster
         return new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next);
     }
 
+    private static async Task<Page<RosterItem>> SortedPageAsync(Db db, Guid personId, Guid? chapterId, int? limit, string? cursor,
+        DateTimeOffset now, string sort, CancellationToken ct)
+    {
+        if (!Sorts.TryGetValue(sort, out var by))
+            throw new ApiException(400, "validation_failed", "sort must be paused_since, expected_return or name.",
+                new Dictionary<string, string[]> { ["sort"] = ["sort must be paused_since, expected_return or name."] });
+        var take = Paging.Limit(limit);
+        var after = Paging.Decode<SortedCursor>(cursor);
+        if (after is not null && after.S != sort) throw new ApiException(400, "malformed_request", "The cursor belongs to another sort.");
+        var parameters = new DynamicParameters(new { chapterId, p = (DateTime?)null, m = (Guid?)null, fetch = take + 1, now, o = after?.O, k = after?.K, am = after?.M });
+        var keyset = after is null ? "" : $"WHERE (NOT r.overdue, {by.Key}, r.mentor_id) > (NOT @o, @k::{by.Type}, @am)";
+        var sql = $"""
+            SELECT r.*, ({by.Key})::text AS sort_key FROM ({PageSql(false, limited: false)}) r
+            {keyset}
+            ORDER BY NOT r.overdue, {by.Key}, r.mentor_id
+            LIMIT @fetch
+            """;
+        var rows = await db.AsPersonAtOnceAsync(personId, $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{sql}",
+            parameters, async results =>
+            {
+                if (!await results.ReadSingleAsync<bool>()) throw new ApiException(404, "not_found", "No such person in any organisation.");
+                return (await results.ReadAsync<RosterRow>()).ToList();
+            }, ct);
+        var next = rows.Count > take ? Paging.Encode(new SortedCursor(sort, rows[take - 1].Overdue, rows[take - 1].SortKey!, rows[take - 1].MentorId)) : null;
+        return new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next);
+    }
+
     /// <summary>
     /// One statement per page, sent with the caller's identity in one round trip: the mentors, their live pause, chapters,
     /// overdue and open assignments. Row-level security decides who is visible; the statement only chooses how to find
@@ -65,8 +111,10 @@ public static class PauseRoster
     /// pause (pause_records_one_live_per_mentor), so its cost follows the chapters' size, not the organisation's. Both
     /// branches are in the statement; the one that does not apply is cut by a one-time filter before it reads anything.
     /// </summary>
-    private static string PageSql(bool hasCursor)
+    private static string PageSql(bool hasCursor, bool limited = true)
     {
+        // Unlimited (a sorted roster orders the whole scope): every live pause in scope, ordered and cut by the caller.
+        var limit = limited ? "LIMIT @fetch" : "";
         // The first bound is implied by the second; an index can start from it, so a later page begins at the cursor.
         var cursor = hasCursor ? " AND pr.paused_at <= @p AND (pr.paused_at < @p OR (pr.paused_at = @p AND pr.mentor_id > @m))" : "";
         const string wholeOrganisation = "@chapterId::uuid IS NULL AND (SELECT auth_is_org_admin())";
@@ -85,7 +133,7 @@ public static class PauseRoster
                WHERE {wholeOrganisation} AND pr.organization_id = today.org AND pr.status IN ('paused', 'expired_cert')
                  AND m.status IN ('paused', 'pending_reactivation'){cursor}
                ORDER BY pr.paused_at DESC, pr.mentor_id
-               LIMIT @fetch)
+               {limit})
               UNION ALL
               (SELECT pr.*
                FROM (SELECT person_id FROM chapter_memberships
@@ -100,10 +148,10 @@ public static class PauseRoster
                                      AND m.status IN ('paused', 'pending_reactivation') LIMIT 1) pr
                WHERE NOT ({wholeOrganisation}) AND pr.organization_id = today.org{cursor}
                ORDER BY pr.paused_at DESC, pr.mentor_id
-               LIMIT @fetch)) pr
+               {limit})) pr
             JOIN people pe ON pe.id = pr.mentor_id
             ORDER BY pr.paused_at DESC, pr.mentor_id
-            LIMIT @fetch
+            {limit}
             """;
     }
 
@@ -121,6 +169,7 @@ public static class PauseRoster
         public bool Overdue { get; init; }
         public DateOnly? CertificationExpiresAt { get; init; }
         public int OpenAssignmentCount { get; init; }
+        public string? SortKey { get; init; }
 
         public RosterItem ToItem() => new(MentorId, DisplayName, ChapterIds, SnakeCase.Parse<MentorStatus>(Status), PauseId,
             SnakeCase.Parse<PauseKind>(Kind), PauseReason, PausedAt, ExpectedReturnDate, Overdue, CertificationExpiresAt, OpenAssignmentCount);

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// The paused roster: paused and pending mentors in the caller's scope, newest pause first, filtered by chapter and paged
+/// The paused roster: paused and pending mentors in the caller's scope, overdue first and then sorted by pause start (newest
+/// first), expected return (soonest first) or name, filtered by chapter and paged
 /// by cursor. The filter and the pager swap only the results (htmx, with a skeleton meanwhile) and keep the URL current.
 /// </summary>
 public sealed class RosterModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, lang)
@@ -21,11 +22,20 @@ public sealed class RosterModel(Db db, Lang lang, TimeProvider clock) : AppPage(
     [BindProperty(SupportsGet = true, Name = "chapter_id")] public Guid? ChapterId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
 
+    /// <summary>paused_since (the default), expected_return or name; every sort puts overdue mentors first.</summary>
+    [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
+
+    public string SortOrDefault => Sort is { Length: > 0 } s && PauseRoster.Sorts.ContainsKey(s) ? s : "paused_since";
+
+    /// <summary>The roster URL with this page's filter and sort (and a cursor).</summary>
+    public string Url(string? cursor = null) =>
+        $"/roster?chapter_id={ChapterId}&sort={SortOrDefault}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await TryAsync(async () =>
             {
-                var page = await PauseRoster.PageAsync(Db, Me, ChapterId, PageSize, Cursor, clock.GetUtcNow(), ct);
+                var page = await PauseRoster.PageAsync(Db, Me, ChapterId, PageSize, Cursor, clock.GetUtcNow(), ct, SortOrDefault);
                 (Items, NextCursor) = (page.Items, page.NextCursor);
             }) && Error is null)
             Error = L["roster.unavailable"];
