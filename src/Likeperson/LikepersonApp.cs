@@ -57,22 +57,12 @@ public static class LikepersonApp
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         services.AddAuthorization();
         services.AddWriteRateLimit(config);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            var status = c.ProblemDetails.Status ?? 500;
-            c.ProblemDetails.Extensions.TryAdd("code", ProblemMapping.CodeFor(status));
-            c.ProblemDetails.Title = ProblemMapping.Title(status);
-        });
+        services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemWriter>(); // before AddProblemDetails: the one chosen
+        services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => SnakeCase.Configure(o.SerializerOptions));
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Likeperson API";
-            doc.Info.Version = "v1";
-            doc.Info.Description = OpenApiNotes.Description;
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(ApiDocs.Configure);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => started.Value = true);
@@ -95,7 +85,7 @@ public static class LikepersonApp
         app.MapHealthApi();
         app.MapMetrics();
 
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").DeclareCommonProblems();
         api.MapOrganizationsApi();
         api.MapPeopleApi();
         api.MapContactsApi();

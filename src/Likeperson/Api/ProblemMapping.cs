@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Likeperson;
@@ -35,6 +36,10 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
     private static bool ClientWentAway(HttpContext http, Exception e) =>
         http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or NpgsqlException and not PostgresException;
 
+    /// <summary>
+    /// Writes a problem response through the framework's <see cref="IProblemDetailsService"/> (see <see cref="ProblemWriter"/>):
+    /// type, title, status, detail, code and, for field errors, errors; an optional header (Retry-After on 429).
+    /// </summary>
     public static Task WriteAsync(HttpContext http, int status, string code, string detail, IDictionary<string, string[]>? errors = null,
         (string Name, string Value)? header = null)
     {
@@ -42,16 +47,14 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
         http.Response.Clear();
         http.Response.StatusCode = status;
         if (header is var (name, value)) http.Response.Headers[name] = value;
-        var body = new Dictionary<string, object?>
+        var problem = new ProblemDetails
         {
-            ["type"] = $"https://likeperson.no/problems/{code}",
-            ["title"] = Title(status),
-            ["status"] = status,
-            ["detail"] = detail,
-            ["code"] = code,
+            Type = $"https://likeperson.no/problems/{code}", Title = Title(status), Status = status, Detail = detail,
+            Extensions = { ["code"] = code },
         };
-        if (errors is not null) body["errors"] = errors;
-        return http.Response.WriteAsJsonAsync(body, (JsonSerializerOptions?)null, "application/problem+json");
+        if (errors is not null) problem.Extensions["errors"] = errors;
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }).AsTask();
     }
 
     public static string Title(int status) => status switch

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Likeperson.Assignments;
 
@@ -17,14 +18,14 @@ public static class AssignmentsApi
     public static void MapAssignmentsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/assignments").WithTags("Assignments").RequireAuthorization();
-        group.MapPost("/", Create).Produces<AssignmentResponse>(201)
+        group.MapPost("/", Create).Produces<AssignmentResponse>(201).ProducesProblems(403, 409, 422)
             .WithSummary("Assign a peer mentor to a contact (coordinator of the contact's chapter, org admin).");
-        group.MapGet("/", AssignmentList.Get).Produces<AssignmentPageDoc>()
+        group.MapGet("/", AssignmentList.Get).Produces<AssignmentPageDoc>().ProducesProblems(400, 422)
             .WithSummary("Assignments in the caller's scope, newest first, with the stream position the snapshot is consistent with.");
         group.MapGet("/{assignmentId:guid}", Get).Produces<AssignmentResponse>().WithSummary("One assignment (ETag = version).");
         group.MapPatch("/{assignmentId:guid}", Update).Accepts<UpdateAssignmentRequest>("application/json").Produces<AssignmentResponse>()
-            .WithSummary("Move the status forward and/or change the notes (If-Match: \"version\" optional).");
-        group.MapPost("/{assignmentId:guid}/activities", RecordActivity).Produces<ActivityResponse>(201)
+            .ProducesProblems(403, 409, 412, 422).WithSummary("Move the status forward and/or change the notes (If-Match: \"version\" optional).");
+        group.MapPost("/{assignmentId:guid}/activities", RecordActivity).ProducesProblems(403, 409, 422)
             .WithSummary("Record a contact or other activity; last_contact_date becomes the latest activity time.");
     }
 
@@ -72,7 +73,7 @@ public static class AssignmentsApi
         return row.ToResult(http);
     }
 
-    private static async Task<IResult> RecordActivity(Guid assignmentId, RecordActivityRequest body, ClaimsPrincipal user, Db db,
+    private static async Task<Created<ActivityResponse>> RecordActivity(Guid assignmentId, RecordActivityRequest body, ClaimsPrincipal user, Db db,
         TimeProvider clock, CancellationToken ct)
     {
         // Every rule (occurred_at required and not in the future, the lengths of kind and note) is activity_record's.

@@ -14,10 +14,13 @@ public static class DemoApi
             .WithSummary("The demo people (Development only).");
         group.MapPost("/tokens/{subject}", (string subject, AuthSettings auth) =>
                 DemoData.People.Any(p => p.Id.ToString() == subject) || subject == SystemAdminSubject
-                    ? Results.Ok(new { access_token = auth.Mint(subject, TimeSpan.FromHours(12)), token_type = "Bearer", expires_in = 43200 })
+                    ? TypedResults.Ok(new DemoToken(auth.Mint(subject, TimeSpan.FromHours(12)), "Bearer", 43200))
                     : throw ApiException.NotFound("Demo person"))
-            .WithSummary("A 12-hour token for a demo person or the demo system admin (Development only).");
+            .ProducesProblems(404).WithSummary("A 12-hour token for a demo person or the demo system admin (Development only).");
     }
+
+    /// <summary>A bearer token for a demo person: `token_type` Bearer, `expires_in` seconds.</summary>
+    public sealed record DemoToken(string AccessToken, string TokenType, int ExpiresIn);
 
     public static string SignInHelp(string baseUrl) => string.Join(Environment.NewLine,
         [

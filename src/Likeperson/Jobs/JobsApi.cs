@@ -20,9 +20,9 @@ public static class JobsApi
         group.MapPost("/{name}/run", Run)
             .WithSummary("Run a job now for the caller's organisation (org admin; coordinators: certification-expiry only); answers when it has finished. " +
                          "While a manual run of that job is running for the organisation, another is 409 job_running.")
-            .ProducesProblem(409);
-        group.MapGet("/runs", Runs).WithSummary("Recent runs of the caller's organisation, newest first (coordinators, org admins).");
-        group.MapGet("/discrepancies", Discrepancies)
+            .ProducesProblems(403, 409);
+        group.MapGet("/runs", Runs).ProducesProblems(400, 403, 422).WithSummary("Recent runs of the caller's organisation, newest first (coordinators, org admins).");
+        group.MapGet("/discrepancies", Discrepancies).ProducesProblems(400, 403, 422)
             .WithSummary("What reconciliation found (coordinators: their mentors; org admins: the organisation), newest first; open ones by default.");
     }
 

@@ -3,6 +3,7 @@ using Dapper;
 using Likeperson.Assignments;
 using Likeperson.Auth;
 using Likeperson.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Likeperson.Mentors;
 
@@ -15,30 +16,30 @@ namespace Likeperson.Mentors;
 /// </summary>
 public static class MentorTransitions
 {
-    public static async Task<IResult> Pause(Guid mentorId, PauseRequest? body,
+    public static async Task<Ok<MentorResponse>> Pause(Guid mentorId, PauseRequest? body,
         ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Pause(body?.Reason, body?.ExpectedReturnDate),
             AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static async Task<IResult> Reactivate(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+    public static async Task<Ok<MentorResponse>> Reactivate(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Reactivate,
             AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static async Task<IResult> Acknowledge(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+    public static async Task<Ok<MentorResponse>> Acknowledge(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Acknowledge,
             AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static async Task<IResult> Hold(Guid mentorId, ReasonRequest? body,
+    public static async Task<Ok<MentorResponse>> Hold(Guid mentorId, ReasonRequest? body,
         ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Hold(body?.Reason),
             AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static async Task<IResult> Deactivate(Guid mentorId, ReasonRequest? body,
+    public static async Task<Ok<MentorResponse>> Deactivate(Guid mentorId, ReasonRequest? body,
         ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Deactivate(body?.Reason),
             AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));
 
-    public static async Task<IResult> SetCertification(Guid mentorId, CertificationRequest body, ClaimsPrincipal user, Db db, TimeProvider clock,
+    public static async Task<Ok<MentorResponse>> SetCertification(Guid mentorId, CertificationRequest body, ClaimsPrincipal user, Db db, TimeProvider clock,
         HttpContext http, CancellationToken ct) =>
         MentorsApi.Respond(http, await ApplyAsync(db, user.PersonId(), mentorId, MentorTransition.Certification(body.ExpiresAt),
             AssignmentPatch.ExpectedVersion(http.Request), clock.GetUtcNow(), ct));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Likeperson.Mentors;
 
@@ -12,25 +13,25 @@ public static class MentorsApi
     {
         var group = api.MapGroup("/mentors").WithTags("Mentors").RequireAuthorization();
         group.MapGet("/{mentorId:guid}", Get).WithSummary("A peer mentor with their status and current pause (ETag = version).");
-        group.MapGet("/{mentorId:guid}/pauses", PauseRoster.History).Produces<Page<PauseResponse>>()
+        group.MapGet("/{mentorId:guid}/pauses", PauseRoster.History)
             .WithSummary("All pause records of the mentor, oldest first, with duration_days (not paged: next_cursor is always null).");
-        group.MapPost("/{mentorId:guid}/pause", MentorTransitions.Pause).Produces<MentorResponse>()
+        group.MapPost("/{mentorId:guid}/pause", MentorTransitions.Pause).ProducesProblems(403, 409, 412, 422)
             .WithSummary("active → paused (the mentor, their coordinator, org admin; If-Match optional).");
-        group.MapPost("/{mentorId:guid}/reactivate", MentorTransitions.Reactivate).Produces<MentorResponse>()
+        group.MapPost("/{mentorId:guid}/reactivate", MentorTransitions.Reactivate).ProducesProblems(403, 409, 412, 422)
             .WithSummary("paused → active, or → pending_reactivation when the organisation requires acknowledgement and the mentor asks.");
-        group.MapPost("/{mentorId:guid}/reactivation/acknowledge", MentorTransitions.Acknowledge).Produces<MentorResponse>()
+        group.MapPost("/{mentorId:guid}/reactivation/acknowledge", MentorTransitions.Acknowledge).ProducesProblems(403, 409, 412, 422)
             .WithSummary("pending_reactivation → active (their coordinator, org admin).");
-        group.MapPost("/{mentorId:guid}/reactivation/hold", MentorTransitions.Hold).Produces<MentorResponse>()
+        group.MapPost("/{mentorId:guid}/reactivation/hold", MentorTransitions.Hold).ProducesProblems(403, 409, 412, 422)
             .WithSummary("pending_reactivation → paused (their coordinator, org admin).");
-        group.MapPost("/{mentorId:guid}/deactivate", MentorTransitions.Deactivate).Produces<MentorResponse>()
+        group.MapPost("/{mentorId:guid}/deactivate", MentorTransitions.Deactivate).ProducesProblems(403, 409, 412, 422)
             .WithSummary("active, paused, pending_reactivation → inactive; reason required (their coordinator, org admin).");
-        group.MapPut("/{mentorId:guid}/certification", MentorTransitions.SetCertification).Produces<MentorResponse>()
+        group.MapPut("/{mentorId:guid}/certification", MentorTransitions.SetCertification).ProducesProblems(403, 409, 412, 422)
             .WithSummary("Set the certification's expiry date; no status change (their coordinator, org admin).");
-        api.MapGet("/roster/paused", PauseRoster.Roster).WithTags("Mentors").RequireAuthorization().Produces<Page<RosterItem>>()
+        api.MapGet("/roster/paused", PauseRoster.Roster).WithTags("Mentors").RequireAuthorization().ProducesProblems(400, 422)
             .WithSummary("Paused and pending mentors in the caller's scope, newest pause first; overdue judged in the organisation's time zone.");
     }
 
-    private static async Task<IResult> Get(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+    private static async Task<Ok<MentorResponse>> Get(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         Respond(http, await ReadAsync(db, user.PersonId(), mentorId, clock.GetUtcNow(), ct));
 
     /// <summary>The mentor as the caller may see them (404 outside their scope), in one round trip: RLS decides visibility.</summary>
@@ -39,7 +40,7 @@ public static class MentorsApi
             async results => ToResponse(await results.ReadSingleOrDefaultAsync<MentorRow>(), now), ct);
 
     /// <summary>200 with the mentor; the ETag is their version (If-Match on a transition).</summary>
-    public static IResult Respond(HttpContext http, MentorResponse mentor)
+    public static Ok<MentorResponse> Respond(HttpContext http, MentorResponse mentor)
     {
         http.Response.Headers.ETag = $"\"{mentor.Version}\"";
         return TypedResults.Ok(mentor);

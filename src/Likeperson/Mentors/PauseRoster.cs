@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Likeperson.Mentors;
@@ -15,7 +16,7 @@ namespace Likeperson.Mentors;
 public static class PauseRoster
 {
     /// <summary>All pause records of the mentor, oldest first (not paged: a handful per mentor). 404 outside the caller's scope.</summary>
-    public static async Task<IResult> History(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, CancellationToken ct) =>
+    public static async Task<Ok<Page<PauseResponse>>> History(Guid mentorId, ClaimsPrincipal user, Db db, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(new Page<PauseResponse>(await HistoryAsync(db, user.PersonId(), mentorId, clock.GetUtcNow(), ct), null));
 
     /// <summary>The mentor's pause records as <paramref name="personId"/> may see them, oldest first; 404 outside their scope.</summary>
@@ -49,7 +50,7 @@ public static class PauseRoster
         ["name"] = ("r.display_name", "text"),
     };
 
-    public static async Task<IResult> Roster(ClaimsPrincipal user, Db db, TimeProvider clock,
+    public static async Task<Ok<Page<RosterItem>>> Roster(ClaimsPrincipal user, Db db, TimeProvider clock,
         [FromQuery(Name = "chapter_id")] Guid? chapterId, int? limit, string? cursor, string? sort, CancellationToken ct) =>
         TypedResults.Ok(await PageAsync(db, user.PersonId(), chapterId, limit, cursor, clock.GetUtcNow(), ct, sort));
 

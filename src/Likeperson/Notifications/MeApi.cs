@@ -16,11 +16,11 @@ public static class MeApi
         var group = api.MapGroup("/me").WithTags("Notifications").RequireAuthorization();
         group.MapGet("/notification-preferences", GetPreferences)
             .WithSummary("The caller's preferences for the four configurable types (default: enabled, both channels, immediate).");
-        group.MapPut("/notification-preferences", PutPreferences)
+        group.MapPut("/notification-preferences", PutPreferences).ProducesProblems(422)
             .WithSummary("Set preferences for the listed types; certification_expiry_auto_pause cannot be disabled or digested (422 critical_notification).");
         group.MapPost("/devices", RegisterDevice).WithSummary("Register a device token for push (at most 20 per person, the oldest is dropped). A token of another person of the " +
                          "organisation moves to the caller; one of another organisation's person is 409 device_in_use until its owner deletes it.")
-            .ProducesProblem(409);
+            .ProducesProblems(409, 422);
         group.MapDelete("/devices/{token}", DeleteDevice).WithSummary("Forget one of the caller's device tokens.");
     }
 

@@ -13,14 +13,14 @@ public static class NotificationsApi
     public static void MapNotificationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization();
-        group.MapGet("/", List).WithSummary("The caller's in-app notifications, newest first, with unread_count (unread = not yet opened).");
+        group.MapGet("/", List).ProducesProblems(400, 422).WithSummary("The caller's in-app notifications, newest first, with unread_count (unread = not yet opened).");
         group.MapPost("/{id:guid}/delivered", (Guid id, ClaimsPrincipal u, Db db, TimeProvider c, CancellationToken ct) =>
-            MarkAsync(id, NotificationStatus.Delivered, u, db, c, ct)).WithSummary("Receipt: the notification reached the device (own only).");
+            MarkAsync(id, NotificationStatus.Delivered, u, db, c, ct)).ProducesProblems(409).WithSummary("Receipt: the notification reached the device (own only).");
         group.MapPost("/{id:guid}/opened", (Guid id, ClaimsPrincipal u, Db db, TimeProvider c, CancellationToken ct) =>
-            MarkAsync(id, NotificationStatus.Opened, u, db, c, ct)).WithSummary("Receipt: the recipient opened it (own only).");
+            MarkAsync(id, NotificationStatus.Opened, u, db, c, ct)).ProducesProblems(409).WithSummary("Receipt: the recipient opened it (own only).");
         group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal u, Db db, TimeProvider c, CancellationToken ct) =>
-            MarkAsync(id, NotificationStatus.Acknowledged, u, db, c, ct)).WithSummary("The recipient acknowledges it (own only).");
-        group.MapGet("/undeliverable-count", UndeliverableAsync)
+            MarkAsync(id, NotificationStatus.Acknowledged, u, db, c, ct)).ProducesProblems(409).WithSummary("The recipient acknowledges it (own only).");
+        group.MapGet("/undeliverable-count", UndeliverableAsync).ProducesProblems(403)
             .WithSummary("Undeliverable and failed notifications of the organisation (org admin) or of the caller's mentors (coordinator).");
     }
 

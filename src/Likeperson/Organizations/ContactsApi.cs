@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Likeperson.Organizations;
 
@@ -11,11 +12,11 @@ public static class ContactsApi
     public static void MapContactsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/contacts").WithTags("Setup").RequireAuthorization();
-        group.MapPost("/", Create).WithSummary("Add a contact to a chapter (its coordinator or an org admin).");
+        group.MapPost("/", Create).WithSummary("Add a contact to a chapter (its coordinator or an org admin).").ProducesProblems(403, 422);
         group.MapGet("/{contactId:guid}", Get).WithSummary("One contact in the caller's scope.");
     }
 
-    private static async Task<IResult> Create(CreateContactRequest body, ClaimsPrincipal user, OrgAccess access, Db db, CancellationToken ct)
+    private static async Task<Created<ContactResponse>> Create(CreateContactRequest body, ClaimsPrincipal user, OrgAccess access, Db db, CancellationToken ct)
     {
         if (access.IsSystemAdmin(user))
             throw ApiException.Forbidden("Contacts are added by a coordinator of the chapter or an org admin, not a system admin.");
@@ -40,7 +41,7 @@ public static class ContactsApi
         return TypedResults.Created($"/api/v1/contacts/{contact.Id}", contact);
     }
 
-    private static async Task<IResult> Get(Guid contactId, ClaimsPrincipal user, Db db, CancellationToken ct)
+    private static async Task<Ok<ContactResponse>> Get(Guid contactId, ClaimsPrincipal user, Db db, CancellationToken ct)
     {
         var contact = await db.AsPersonAsync(user.PersonId(), s => s.Connection.QuerySingleOrDefaultAsync<ContactResponse>(
             "SELECT id, organization_id, chapter_id, display_name FROM contacts WHERE id = @contactId", new { contactId }), ct);

@@ -19,14 +19,16 @@ public static class OrganizationsApi
     public static void MapOrganizationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/organizations").WithTags("Setup").RequireAuthorization();
-        group.MapPost("/", Create).WithSummary("Create an organisation (system admin).");
+        group.MapPost("/", Create).WithSummary("Create an organisation (system admin).").ProducesProblems(403, 422);
         group.MapGet("/{orgId:guid}", Get).WithSummary("An organisation and its settings (any member).");
-        group.MapPatch("/{orgId:guid}/settings", UpdateSettings).WithSummary("Change settings (org admin); only members sent change.");
-        group.MapPost("/{orgId:guid}/chapters", CreateChapter).WithSummary("Create a chapter (system admin or org admin).");
+        group.MapPatch("/{orgId:guid}/settings", UpdateSettings).WithSummary("Change settings (org admin); only members sent change.")
+            .ProducesProblems(403, 422);
+        group.MapPost("/{orgId:guid}/chapters", CreateChapter).WithSummary("Create a chapter (system admin or org admin).")
+            .ProducesProblems(403, 409, 422);
         group.MapGet("/{orgId:guid}/chapters", ListChapters).WithSummary("The organisation's chapters (any member).");
     }
 
-    private static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> Create(
+    private static async Task<Created<OrganizationResponse>> Create(
         CreateOrganizationRequest body, ClaimsPrincipal user, OrgAccess access, Db db, CancellationToken ct)
     {
         if (!access.IsSystemAdmin(user))

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace Likeperson.Organizations;
@@ -11,11 +12,12 @@ public static class PeopleApi
     public static void MapPeopleApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/organizations/{orgId:guid}/people").WithTags("Setup").RequireAuthorization();
-        group.MapPost("/", Create).WithSummary("Add a person with their memberships (system admin or org admin).");
-        group.MapPut("/{personId:guid}/memberships", ReplaceMemberships).WithSummary("Replace a person's memberships (org admin).");
+        group.MapPost("/", Create).WithSummary("Add a person with their memberships (system admin or org admin).").ProducesProblems(403, 422);
+        group.MapPut("/{personId:guid}/memberships", ReplaceMemberships).WithSummary("Replace a person's memberships (org admin).")
+            .ProducesProblems(403, 422);
     }
 
-    private static async Task<IResult> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    private static async Task<Created<PersonResponse>> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
     {
         var v = new Validation();
         var name = Validation.Clean(body.DisplayName);
@@ -36,7 +38,7 @@ public static class PeopleApi
         return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
     }
 
-    private static async Task<IResult> ReplaceMemberships(Guid orgId, Guid personId, ReplaceMembershipsRequest body,
+    private static async Task<Ok<PersonResponse>> ReplaceMemberships(Guid orgId, Guid personId, ReplaceMembershipsRequest body,
         ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
     {
         var v = new Validation();
