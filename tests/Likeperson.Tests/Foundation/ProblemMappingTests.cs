@@ -11,7 +11,7 @@ public sealed class ProblemMappingTests
     {
         using var aborted = new CancellationTokenSource();
         if (clientGone) aborted.Cancel();
-        var services = new ServiceCollection().AddSingleton<IProblemDetailsWriter, ProblemWriter>().AddProblemDetails().BuildServiceProvider();
+        var services = new ServiceCollection().AddOptions().AddSingleton<IProblemDetailsWriter, ProblemWriter>().AddProblemDetails().BuildServiceProvider();
         var http = new DefaultHttpContext { RequestAborted = aborted.Token, RequestServices = services, Response = { Body = new MemoryStream() } };
         Assert.True(await new ProblemMapping(NullLogger<ProblemMapping>.Instance).TryHandleAsync(http, failure, CancellationToken.None));
         return http.Response.StatusCode;
