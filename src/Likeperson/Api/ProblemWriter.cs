@@ -23,6 +23,18 @@ public sealed class ProblemWriter(IOptions<JsonOptions> json) : IProblemDetailsW
         var code = problem.Extensions.TryGetValue("code", out var c) && c is string s ? s : ProblemMapping.CodeFor(status);
         problem.Extensions["code"] = code;
         problem.Type ??= $"https://likeperson.no/problems/{code}";
+        problem.Detail ??= DefaultDetail(status); // the framework's own answers (status-code pages) carry none
         return new ValueTask(http.Response.WriteAsJsonAsync(problem, json.Value.SerializerOptions, "application/problem+json"));
     }
+
+    private static string DefaultDetail(int status) => status switch
+    {
+        400 => "The request is malformed.",
+        401 => "A valid bearer token is required (missing, expired or badly signed).",
+        403 => "Your role does not allow this.",
+        404 => "There is nothing here: an unknown route, or an id that is not a UUID.",
+        405 => "This route does not answer that method.",
+        415 => "The body must be JSON (Content-Type: application/json).",
+        _ => ProblemMapping.Title(status),
+    };
 }
