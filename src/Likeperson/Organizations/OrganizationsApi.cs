@@ -34,12 +34,28 @@ public static class OrganizationsApi
         if (!access.IsSystemAdmin(user))
             throw ApiException.Forbidden("Only a system admin (Auth:SystemAdmins) may create organisations.");
         var v = new Validation();
-        var name = Validation.Clean(body.Name);
-        v.Check(name is { Length: <= 200 }, "name", "A name of 1 to 200 characters is required.");
+        var name = ValidName(body.Name, v, "name");
         var settings = OrganizationSettings.Defaults.With(body.Settings);
         settings.Validate(v, "settings.");
         v.ThrowIfAny();
-        var created = await db.AsWorkerAsync(conn => conn.QuerySingleAsync<OrganizationRow>($"""
+        var created = await db.AsWorkerAsync(conn => InsertAsync(conn, name!, settings), ct);
+        return TypedResults.Created($"/api/v1/organizations/{created.Id}", created);
+    }
+
+    /// <summary>An organisation's name, trimmed: 1 to 200 characters (else an error on <paramref name="field"/>).</summary>
+    public static string? ValidName(string? name, Validation v, string field)
+    {
+        var clean = Validation.Clean(name);
+        v.Check(clean is { Length: <= 200 }, field, "A name of 1 to 200 characters is required.");
+        return clean;
+    }
+
+    /// <summary>
+    /// Creates an organisation (with its stream position) on a worker connection: `POST /organizations` and the first
+    /// run (the `org create` verb and /admin/organizations), which adds its first org admin in the same transaction.
+    /// </summary>
+    public static async Task<OrganizationResponse> InsertAsync(NpgsqlConnection conn, string name, OrganizationSettings settings) =>
+        (await conn.QuerySingleAsync<OrganizationRow>("""
             WITH org AS (
               INSERT INTO organizations (name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days,
                                          honorarium_thresholds, digest_hour, timezone, push_includes_reason)
@@ -50,9 +66,8 @@ public static class OrganizationsApi
             SELECT id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
                    digest_hour, timezone, push_includes_reason, created_at FROM org
             """, new { name, settings.RequireReactivationAck, settings.ReminderThresholdDays, settings.EscalationThresholdDays,
-                       settings.HonorariumThresholds, DigestHour = (short)settings.DigestHour, settings.Timezone, settings.PushIncludesReason }), ct);
-        return TypedResults.Created($"/api/v1/organizations/{created.Id}", created.ToResponse());
-    }
+                       settings.HonorariumThresholds, DigestHour = (short)settings.DigestHour, settings.Timezone, settings.PushIncludesReason }))
+        .ToResponse();
 
     private static async Task<Ok<OrganizationResponse>> Get(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct)
     {

@@ -20,22 +20,37 @@ public static class PeopleApi
     private static async Task<Created<PersonResponse>> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
     {
         var v = new Validation();
-        var name = Validation.Clean(body.DisplayName);
-        v.Check(name is { Length: <= 200 }, "display_name", "A display name of 1 to 200 characters is required.");
+        var name = ValidDisplayName(body.DisplayName, v, "display_name");
         var memberships = ValidMemberships(body.Memberships, v);
         v.Check(body.CertificationExpiresAt is null || memberships.Any(m => m.Role == ChapterRole.PeerMentor),
             "certification_expires_at", "Only peer mentors have a certification.");
         v.ThrowIfAny();
-        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
-        {
-            await RequireChaptersAsync(conn, orgId, memberships);
-            var id = await conn.ExecuteScalarAsync<Guid>(
-                "INSERT INTO people (organization_id, display_name, org_admin) VALUES (@orgId, @name, @admin) RETURNING id",
-                new { orgId, name, admin = body.OrgAdmin ?? false });
-            await WriteMembershipsAsync(conn, orgId, id, memberships, body.CertificationExpiresAt);
-            return new PersonResponse(id, name!, orgId, body.OrgAdmin ?? false, memberships);
-        }, ct);
+        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, (conn, _) =>
+            InsertAsync(conn, orgId, name!, body.OrgAdmin ?? false, memberships, body.CertificationExpiresAt), ct);
         return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
+    }
+
+    /// <summary>A person's display name, trimmed: 1 to 200 characters (else an error on <paramref name="field"/>).</summary>
+    public static string? ValidDisplayName(string? displayName, Validation v, string field)
+    {
+        var clean = Validation.Clean(displayName);
+        v.Check(clean is { Length: <= 200 }, field, "A display name of 1 to 200 characters is required.");
+        return clean;
+    }
+
+    /// <summary>
+    /// Adds a person with their memberships (every chapter must be the organisation's) on the connection the caller's access
+    /// opened: `POST /organizations/{id}/people` and the first run's first org admin. The id is the `sub` of their tokens.
+    /// </summary>
+    public static async Task<PersonResponse> InsertAsync(NpgsqlConnection conn, Guid orgId, string name, bool orgAdmin,
+        Membership[] memberships, DateOnly? certification)
+    {
+        await RequireChaptersAsync(conn, orgId, memberships);
+        var id = await conn.ExecuteScalarAsync<Guid>(
+            "INSERT INTO people (organization_id, display_name, org_admin) VALUES (@orgId, @name, @orgAdmin) RETURNING id",
+            new { orgId, name, orgAdmin });
+        await WriteMembershipsAsync(conn, orgId, id, memberships, certification);
+        return new PersonResponse(id, name, orgId, orgAdmin, memberships);
     }
 
     private static async Task<Ok<PersonResponse>> ReplaceMemberships(Guid orgId, Guid personId, ReplaceMembershipsRequest body,
