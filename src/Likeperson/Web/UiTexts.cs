@@ -250,6 +250,32 @@ public static class UiTexts
             "Jobben kjører allerede for organisasjonen; resultatet vises her når den er ferdig."),
         // ---- end of /admin/jobs ----
 
+        // ---- first run: the system admin's sign-in and /admin/organizations (jobs helper) ----
+        ["nav.organizations"] = ("Organisations", "Organisasjoner"),
+        ["signin.demo_system_admin"] = ("System admin", "Systemadministrator"),
+        ["signin.demo_system_admin_role"] = ("creates organisations", "oppretter organisasjoner"),
+        ["orgs.title"] = ("Organisations", "Organisasjoner"),
+        ["orgs.lead"] = ("As system admin you create organisations and their first org admin; the org admin sets up the rest.",
+            "Som systemadministrator oppretter du organisasjoner og deres første organisasjonsadministrator; den administratoren setter opp resten."),
+        ["orgs.forbidden"] = ("Only a system admin creates organisations.", "Bare en systemadministrator oppretter organisasjoner."),
+        ["orgs.create"] = ("New organisation", "Ny organisasjon"),
+        ["orgs.name"] = ("Name of the organisation", "Organisasjonens navn"),
+        ["orgs.admin_name"] = ("Name of its first org admin", "Navnet på den første organisasjonsadministratoren"),
+        ["orgs.admin_help"] = ("The person who sets up chapters, people and settings.", "Personen som setter opp lokallag, personer og innstillinger."),
+        ["orgs.submit"] = ("Create the organisation", "Opprett organisasjonen"),
+        ["orgs.refused"] = ("The organisation was not created: correct the fields marked below.", "Organisasjonen ble ikke opprettet: rett feltene som er merket nedenfor."),
+        ["orgs.error.name"] = ("Give the organisation a name of 1 to 200 characters.", "Gi organisasjonen et navn på 1 til 200 tegn."),
+        ["orgs.error.admin_display_name"] = ("Give the org admin's name (1 to 200 characters).", "Oppgi navnet på organisasjonsadministratoren (1 til 200 tegn)."),
+        ["orgs.created"] = ("{0} is created", "{0} er opprettet"),
+        ["orgs.organization_id"] = ("Organisation id", "Organisasjons-id"),
+        ["orgs.admin_id"] = ("Person id of the org admin {0} (the sub their tokens must carry)", "Person-id for organisasjonsadministratoren {0} (sub i tokenene deres)"),
+        ["orgs.next"] = ("Next: the org admin signs in with a token whose sub is this person id, then sets up the organisation.",
+            "Neste steg: organisasjonsadministratoren logger inn med et token der sub er denne person-id-en, og setter så opp organisasjonen."),
+        ["orgs.list"] = ("Organisations", "Organisasjoner"),
+        ["orgs.none"] = ("No organisations yet.", "Ingen organisasjoner ennå."),
+        ["orgs.created_at"] = ("Created", "Opprettet"),
+        // ---- end of first run ----
+
         ["my.title"] = ("My page", "Min side"),
         ["my.status"] = ("My status", "Min status"),
         ["my.pause"] = ("Take a pause", "Ta pause"),

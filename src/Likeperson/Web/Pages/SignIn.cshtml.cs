@@ -9,7 +9,7 @@ namespace Likeperson.Web.Pages;
 /// <summary>
 /// Sign-in: a bearer token from the identity provider, validated as the API validates it, starts a session cookie for the
 /// person it names that ends when the API would stop accepting the token. In Development the demo people are listed
-/// too, each a button that signs in as that person.
+/// too, each a button that signs in as that person, and the demo system admin (a session that only creates organisations).
 /// </summary>
 public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthSettings auth, TimeProvider clock) : PageModel
 {
@@ -22,13 +22,27 @@ public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthS
 
     private static string Back(string? returnUrl) => WebModule.IsLocalPath(returnUrl) ? returnUrl! : "/";
 
-    public IActionResult OnGet() => User.Identities.Any(i => i.AuthenticationType == WebModule.CookieScheme) ? LocalRedirect("/") : Page();
+    /// <summary>Development, with the demo system admin among Auth:SystemAdmins (appsettings.Development.json): offer it too.</summary>
+    public bool DemoSystemAdmin => env.IsDevelopment() && auth.SystemAdmins.Contains(DemoApi.SystemAdminSubject);
 
+    public const string SystemAdminHome = "/admin/organizations";
+
+    public IActionResult OnGet() => User.Identities.Any(i => i.AuthenticationType == WebModule.CookieScheme)
+        ? LocalRedirect(User.IsSystemAdmin() ? SystemAdminHome : "/") : Page();
+
+    /// <summary>A token for a system admin's subject starts a system admin's session; one for a person, that person's.</summary>
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "access_token")] string? accessToken, string? returnUrl, CancellationToken ct)
     {
-        if (await WebSession.ReadTokenAsync(accessToken ?? "", auth) is { } token
-            && await WebSession.SignInAsync(HttpContext, db, token.Person, token.Until, ct))
-            return LocalRedirect(Back(returnUrl));
+        if (await WebSession.ReadTokenAsync(accessToken ?? "", auth) is { } token)
+        {
+            if (auth.SystemAdmins.Contains(token.Subject))
+            {
+                await WebSession.SignInSystemAdminAsync(HttpContext, token.Subject, token.Until);
+                return LocalRedirect(SystemAdminHome);
+            }
+            if (Guid.TryParse(token.Subject, out var person) && await WebSession.SignInAsync(HttpContext, db, person, token.Until, ct))
+                return LocalRedirect(Back(returnUrl));
+        }
         Error = lang["signin.refused"];
         Response.StatusCode = 400;
         return Page();
@@ -41,5 +55,12 @@ public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthS
             return LocalRedirect(Back(returnUrl));
         Error = lang["signin.refused"];
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostDemoSystemAdminAsync()
+    {
+        if (!DemoSystemAdmin) return NotFound();
+        await WebSession.SignInSystemAdminAsync(HttpContext, DemoApi.SystemAdminSubject, clock.GetUtcNow() + WebSession.DemoLifetime);
+        return LocalRedirect(SystemAdminHome);
     }
 }
