@@ -47,6 +47,7 @@ public static class UiTexts
         ["board.title"] = ("Assignments", "Oppdrag"),
         ["board.lead"] = ("Your chapters' assignments by status. The board updates by itself.", "Oppdragene i dine lokallag etter status. Tavlen oppdateres av seg selv."),
         ["board.empty"] = ("None.", "Ingen."),
+        ["board.show"] = ("Show assignments by status", "Vis oppdrag etter status"),
         ["board.more"] = ("Showing the newest 200 assignments.", "Viser de 200 nyeste oppdragene."),
         ["board.mentor"] = ("Peer mentor", "Likeperson"),
         ["board.mentor_unknown"] = ("(unknown mentor)", "(ukjent likeperson)"),
@@ -178,6 +179,8 @@ public static class UiTexts
         ["notifications.received"] = ("Received", "Mottatt"),
 
         ["prefs.title"] = ("Notification settings", "Varslingsinnstillinger"),
+        ["prefs.mentor_only"] = ("As a peer mentor you get the confirmations of your own pauses and reactivations, the answer to a reactivation request, and follow-up reminders for your assignments, always in the app and by push. There is nothing to set here; the settings on this page are for coordinators.",
+            "Som likeperson får du bekreftelser på dine egne pauser og reaktiveringer, svar på en reaktiveringsforespørsel og påminnelser om oppfølging av oppdragene dine, alltid i appen og som push. Her er det ingenting å stille inn; innstillingene på denne siden er for koordinatorer."),
         ["prefs.lead"] = ("Choose what you are told about, how, and when.", "Velg hva du varsles om, hvordan og når."),
         ["prefs.mentor_paused"] = ("Mentor initiates pause", "Likeperson tar pause"),
         ["prefs.mentor_reactivated"] = ("Mentor reactivates", "Likeperson kommer tilbake"),
