@@ -18,6 +18,16 @@ public static class ContactsApi
 
     private static async Task<Created<ContactResponse>> Create(CreateContactRequest body, ClaimsPrincipal user, OrgAccess access, Db db, CancellationToken ct)
     {
+        var contact = await CreateAsync(access, db, user, body, ct);
+        return TypedResults.Created($"/api/v1/contacts/{contact.Id}", contact);
+    }
+
+    /// <summary>
+    /// Adds a contact to a chapter (its coordinator or an org admin; the contacts_insert policy holds the same rule): the
+    /// endpoint and the contacts page.
+    /// </summary>
+    public static async Task<ContactResponse> CreateAsync(OrgAccess access, Db db, ClaimsPrincipal user, CreateContactRequest body, CancellationToken ct)
+    {
         if (access.IsSystemAdmin(user))
             throw ApiException.Forbidden("Contacts are added by a coordinator of the chapter or an org admin, not a system admin.");
         var v = new Validation();
@@ -25,7 +35,7 @@ public static class ContactsApi
         v.Check(name is { Length: <= 200 }, "display_name", "A display name of 1 to 200 characters is required.");
         v.Check(body.ChapterId is not null && body.ChapterId != Guid.Empty, "chapter_id", "chapter_id is required.");
         v.ThrowIfAny();
-        var contact = await db.AsPersonAsync(user.PersonId(), async s =>
+        return await db.AsPersonAsync(user.PersonId(), async s =>
         {
             var caller = s.Person;
             var orgId = await s.Connection.ExecuteScalarAsync<Guid?>(
@@ -38,7 +48,6 @@ public static class ContactsApi
                 RETURNING id, organization_id, chapter_id, display_name
                 """, new { orgId, body.ChapterId, name });
         }, ct);
-        return TypedResults.Created($"/api/v1/contacts/{contact.Id}", contact);
     }
 
     private static async Task<Ok<ContactResponse>> Get(Guid contactId, ClaimsPrincipal user, Db db, CancellationToken ct)

@@ -19,6 +19,13 @@ public static class PeopleApi
 
     private static async Task<Created<PersonResponse>> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
     {
+        var person = await CreateAsync(access, user, orgId, body, ct);
+        return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
+    }
+
+    /// <summary>Adds a person with their memberships (system admin or org admin): the endpoint and the people page.</summary>
+    public static async Task<PersonResponse> CreateAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, CreatePersonRequest body, CancellationToken ct)
+    {
         var v = new Validation();
         var name = Validation.Clean(body.DisplayName);
         v.Check(name is { Length: <= 200 }, "display_name", "A display name of 1 to 200 characters is required.");
@@ -26,7 +33,7 @@ public static class PeopleApi
         v.Check(body.CertificationExpiresAt is null || memberships.Any(m => m.Role == ChapterRole.PeerMentor),
             "certification_expires_at", "Only peer mentors have a certification.");
         v.ThrowIfAny();
-        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
+        return await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
         {
             await RequireChaptersAsync(conn, orgId, memberships);
             var id = await conn.ExecuteScalarAsync<Guid>(
@@ -35,16 +42,20 @@ public static class PeopleApi
             await WriteMembershipsAsync(conn, orgId, id, memberships, body.CertificationExpiresAt);
             return new PersonResponse(id, name!, orgId, body.OrgAdmin ?? false, memberships);
         }, ct);
-        return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
     }
 
     private static async Task<Ok<PersonResponse>> ReplaceMemberships(Guid orgId, Guid personId, ReplaceMembershipsRequest body,
-        ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+        ClaimsPrincipal user, OrgAccess access, CancellationToken ct) =>
+        TypedResults.Ok(await ReplaceMembershipsAsync(access, user, orgId, personId, body, ct));
+
+    /// <summary>Replaces a person's memberships (org admin): the endpoint and the person page.</summary>
+    public static async Task<PersonResponse> ReplaceMembershipsAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, Guid personId,
+        ReplaceMembershipsRequest body, CancellationToken ct)
     {
         var v = new Validation();
         var memberships = ValidMemberships(body.Memberships, v);
         v.ThrowIfAny();
-        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
+        return await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
         {
             var row = await conn.QuerySingleOrDefaultAsync<(string DisplayName, bool OrgAdmin)>(
                 "SELECT display_name, org_admin FROM people WHERE id = @personId AND organization_id = @orgId FOR UPDATE",
@@ -55,7 +66,6 @@ public static class PeopleApi
             await WriteMembershipsAsync(conn, orgId, personId, memberships, null);
             return new PersonResponse(personId, row.DisplayName, orgId, row.OrgAdmin, memberships);
         }, ct);
-        return TypedResults.Ok(person);
     }
 
     private static Membership[] ValidMemberships(MembershipRequest?[]? requested, Validation v)
