@@ -3,6 +3,7 @@ using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Likeperson.Organizations;
 
@@ -14,7 +15,13 @@ public static class ContactsApi
         var group = api.MapGroup("/contacts").WithTags("Setup").RequireAuthorization();
         group.MapPost("/", Create).WithSummary("Add a contact to a chapter (its coordinator or an org admin).").ProducesProblems(403, 422);
         group.MapGet("/{contactId:guid}", Get).WithSummary("One contact in the caller's scope.");
+        group.MapGet("/", List).WithSummary("The contacts of the caller's chapters by name (a coordinator: the chapters they coordinate; "
+            + "an org admin: all); `chapter_id` filters by chapter.").ProducesProblems(400, 422);
     }
+
+    private static async Task<Ok<Page<ContactSummary>>> List([FromQuery(Name = "chapter_id")] Guid? chapterId, int? limit, string? cursor,
+        ClaimsPrincipal user, Db db, CancellationToken ct) =>
+        TypedResults.Ok(await db.AsPersonAtOnceAsync(user.PersonId(), ContactList.Page(chapterId, Paging.Limit(limit), cursor), ct));
 
     private static async Task<Created<ContactResponse>> Create(CreateContactRequest body, ClaimsPrincipal user, OrgAccess access, Db db, CancellationToken ct)
     {

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
+using Likeperson.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Likeperson.Organizations;
@@ -15,7 +17,25 @@ public static class PeopleApi
         group.MapPost("/", Create).WithSummary("Add a person with their memberships (system admin or org admin).").ProducesProblems(403, 422);
         group.MapPut("/{personId:guid}/memberships", ReplaceMemberships).WithSummary("Replace a person's memberships (org admin).")
             .ProducesProblems(403, 422);
+        group.MapGet("/", List).WithSummary("The organisation's people by name with memberships, mentor status and certification date (org admin); "
+            + "`chapter_id` filters by chapter, `q` searches the name.").ProducesProblems(400, 403, 422);
+        group.MapGet("/{personId:guid}", Get).WithSummary("One person of the organisation (org admin).").ProducesProblems(403);
     }
+
+    private static async Task<Ok<Page<PersonSummary>>> List(Guid orgId, [FromQuery(Name = "chapter_id")] Guid? chapterId, string? q, int? limit,
+        string? cursor, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var statement = PeopleList.Page(chapterId, q, Paging.Limit(limit), cursor);
+        return TypedResults.Ok(await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, (conn, _) => RunAsync(conn, statement, ct), ct));
+    }
+
+    private static async Task<Ok<PersonSummary>> Get(Guid orgId, Guid personId, ClaimsPrincipal user, OrgAccess access, CancellationToken ct) =>
+        TypedResults.Ok(await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, (conn, _) => RunAsync(conn, PeopleList.One(personId), ct), ct)
+                        ?? throw ApiException.NotFound("Person"));
+
+    /// <summary>A read statement inside the transaction <see cref="OrgAccess"/> opened (the caller's identity is set).</summary>
+    private static Task<T> RunAsync<T>(NpgsqlConnection conn, Statement<T> statement, CancellationToken ct) =>
+        BatchResults.QueryAsync(conn, new CommandDefinition(statement.Sql, statement.Parameters, cancellationToken: ct), statement.Read);
 
     private static async Task<Created<PersonResponse>> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
     {

@@ -12,10 +12,7 @@ public sealed record PersonMembership(Guid ChapterId, string ChapterName, Chapte
 /// status, version and certification date (null for someone who never was a peer mentor).
 /// </summary>
 public sealed record PersonSummary(Guid Id, string DisplayName, bool OrgAdmin, IReadOnlyList<PersonMembership> Memberships,
-    MentorStatus? MentorStatus, int? MentorVersion, DateOnly? CertificationExpiresAt)
-{
-    public bool IsPeerMentor => Memberships.Any(m => m.Role == ChapterRole.PeerMentor);
-}
+    MentorStatus? MentorStatus, int? MentorVersion, DateOnly? CertificationExpiresAt);
 
 /// <summary>
 /// People of the caller's organisation, read under the caller's identity: an org admin sees everyone of the organisation,

@@ -92,4 +92,25 @@ public sealed class SetupListTests(TestServer server) : IClassFixture<TestServer
         Assert.Equal((2, 1), chapters.Where(c => c.Id == org.ChapterA).Select(c => (c.Mentors, c.Coordinators)).Single());
         Assert.Equal((1, 1), chapters.Where(c => c.Id == org.ChapterB).Select(c => (c.Mentors, c.Coordinators)).Single());
     }
+
+    [Fact]
+    public async Task ListEndpoints_ScopeAndRoles_AnotherOrganisationIs404ACoordinatorSeesOwnContactsOnly()
+    {
+        var org = await World.StandardOrgAsync();
+        var other = await World.StandardOrgAsync();
+        var path = $"/api/v1/organizations/{org.Id}/people";
+
+        var people = await (await server.As(org.Admin).GetAsync(path + $"?chapter_id={org.ChapterB}")).ReadAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(new[] { org.CoordinatorB, org.MentorB }.Order(), people.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).Order());
+        var mentor = people.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == org.MentorB);
+        ApiShape.HasMembers(mentor, "id", "display_name", "org_admin", "memberships", "mentor_status", "mentor_version", "certification_expires_at");
+        await (await server.As(other.Admin).GetAsync(path)).ProblemAsync(404, "not_found");
+        await (await server.As(org.CoordinatorA).GetAsync(path)).ProblemAsync(403, "forbidden");
+        await (await server.As(org.Admin).GetAsync($"{path}/{other.MentorA}")).ProblemAsync(404, "not_found");
+
+        var contacts = await (await server.As(org.CoordinatorA).GetAsync("/api/v1/contacts")).ReadAsync<System.Text.Json.JsonElement>();
+        Assert.Equal([org.ContactA], contacts.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()));
+        var none = await (await server.As(other.Admin).GetAsync($"/api/v1/contacts?chapter_id={org.ChapterA}")).ReadAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(0, none.GetProperty("items").GetArrayLength());
+    }
 }
