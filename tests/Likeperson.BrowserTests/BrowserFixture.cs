@@ -43,12 +43,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Server.DisposeAsync();
     }
 
-    /// <summary>A fresh browser context signed in as the person (through the token-exchange sign-in page).</summary>
-    public async Task<IPage> SignInAsync(Guid person, string language = "en-GB", int width = 1280, int height = 900)
+    /// <summary>A fresh browser context signed in as the person (through the token-exchange sign-in page), optionally through a
+    /// proxy (<see cref="CuttableProxy"/>) whose connections a test can cut.</summary>
+    public async Task<IPage> SignInAsync(Guid person, string language = "en-GB", int width = 1280, int height = 900, Uri? via = null)
     {
         var context = await Browser.NewContextAsync(new()
         {
-            BaseURL = Server.BaseAddress.ToString().TrimEnd('/'),
+            BaseURL = (via ?? Server.BaseAddress).ToString().TrimEnd('/'),
             Locale = language,
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
             ViewportSize = new() { Width = width, Height = height },
@@ -88,7 +89,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var (scroll, client) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"),
             await page.EvaluateAsync<int>("document.documentElement.clientWidth"));
-        Assert.True(scroll <= client, $"{page.Url} scrolls sideways at {client}px: content is {scroll}px wide");
+        if (scroll <= client) return;
+        var culprits = await page.EvaluateAsync<string>(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)" +
+            ".filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))" +
+            ".slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' (right ' + Math.round(e.getBoundingClientRect().right) + ')').join(', ')");
+        Assert.Fail($"{page.Url} scrolls sideways at {client}px: content is {scroll}px wide; widest: {culprits}");
     }
 
     private static string FindRepoRoot()

@@ -33,7 +33,9 @@ CREATE TABLE public.people (
     org_admin boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT people_display_name_length CHECK (((char_length(btrim(display_name)) >= 1) AND (char_length(btrim(display_name)) <= 200)))
+    language text,
+    CONSTRAINT people_display_name_length CHECK (((char_length(btrim(display_name)) >= 1) AND (char_length(btrim(display_name)) <= 200))),
+    CONSTRAINT people_language_valid CHECK ((language = ANY (ARRAY['nb'::text, 'en'::text])))
 );
 
 
@@ -1269,6 +1271,24 @@ BEGIN
   END IF;
   NEW.updated_at := now();
   RETURN NEW;
+END $$;
+
+
+--
+-- Name: person_language_set(text, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.person_language_set(p_language text, p_only_if_unset boolean) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF p_language IS NULL OR p_language NOT IN ('nb', 'en') THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'language',
+      DETAIL = 'language is nb (Norwegian Bokmål) or en (English).';
+  END IF;
+  UPDATE people SET language = p_language
+  WHERE id = current_person_id() AND (NOT p_only_if_unset OR language IS NULL) AND language IS DISTINCT FROM p_language;
 END $$;
 
 
@@ -3364,6 +3384,14 @@ GRANT ALL ON FUNCTION public.notification_status_rank(s text) TO likeperson_work
 REVOKE ALL ON FUNCTION public.notifications_guard() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.notifications_guard() TO likeperson_app;
 GRANT ALL ON FUNCTION public.notifications_guard() TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION person_language_set(p_language text, p_only_if_unset boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.person_language_set(p_language text, p_only_if_unset boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.person_language_set(p_language text, p_only_if_unset boolean) TO likeperson_app;
 
 
 --

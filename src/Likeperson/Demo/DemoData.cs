@@ -46,7 +46,7 @@ public static class DemoData
             INSERT INTO chapters (id, organization_id, name) VALUES (@Oslo, @Organization, 'Oslo'), (@Bergen, @Organization, 'Bergen');
             """, new { Organization, Oslo, Bergen });
         foreach (var p in People)
-            await conn.ExecuteAsync("INSERT INTO people (id, organization_id, display_name, org_admin) VALUES (@Id, @Organization, @DisplayName, @admin)",
+            await conn.ExecuteAsync("INSERT INTO people (id, organization_id, display_name, org_admin, language) VALUES (@Id, @Organization, @DisplayName, @admin, 'nb')",
                 new { p.Id, Organization, p.DisplayName, admin = p.Role == "org admin" });
         var memberships = new (int Person, Guid Chapter, string Role)[]
         {

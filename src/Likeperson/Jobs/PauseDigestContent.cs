@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Likeperson.Notifications;
 
 namespace Likeperson.Jobs;
 
@@ -8,18 +9,20 @@ namespace Likeperson.Jobs;
 /// </summary>
 public sealed record PauseDigestContent(string Title, string Body, JsonObject Data)
 {
-    public static PauseDigestContent Compose(IReadOnlyList<HeldRow> held, DateTimeOffset now)
+    public static PauseDigestContent Compose(IReadOnlyList<HeldRow> held, DateTimeOffset now, string language = Words.Default)
     {
+        var w = new Words(language);
         var updates = held.DistinctBy(h => (h.OutboxId?.ToString() ?? h.Id.ToString(), h.Type)).ToList();
         var mentors = updates.GroupBy(u => u.MentorId).Select(g => new
         {
             Id = g.Key,
-            Name = g.Select(u => u.MentorName).FirstOrDefault(n => n is { Length: > 0 }) ?? "A peer mentor",
-            What = string.Join(", ", g.Select(u => What(u.Type)).Distinct()),
+            Name = g.Select(u => u.MentorName).FirstOrDefault(n => n is { Length: > 0 }) ?? w.T("A peer mentor", "En likeperson"),
+            What = string.Join(", ", g.Select(u => What(u.Type, w)).Distinct()),
         }).ToList();
         var count = updates.Count;
-        var title = count == 1 ? "Daily Summary: 1 peer-mentor update" : $"Daily Summary: {count} peer-mentor updates";
-        var body = $"Since your last summary: {string.Join("; ", mentors.Select(m => $"{m.Name} ({m.What})"))}.";
+        var title = w.T(count == 1 ? "Daily Summary: 1 peer-mentor update" : $"Daily Summary: {count} peer-mentor updates",
+            count == 1 ? "Daglig oppsummering: 1 likepersonoppdatering" : $"Daglig oppsummering: {count} likepersonoppdateringer");
+        var body = w.T("Since your last summary: ", "Siden forrige oppsummering: ") + string.Join("; ", mentors.Select(m => $"{m.Name} ({m.What})")) + ".";
         var data = new JsonObject
         {
             ["count"] = count,
@@ -32,13 +35,13 @@ public sealed record PauseDigestContent(string Title, string Body, JsonObject Da
         return new(title, body, data);
     }
 
-    private static string What(string type) => type switch
+    private static string What(string type, Words w) => type switch
     {
-        "mentor_paused" => "paused",
-        "mentor_reactivated" => "reactivated",
-        "reactivation_pending_ack" => "asks to be reactivated",
-        "certification_expiry_auto_pause" => "certification expired",
-        "mentor_deactivated" => "deactivated",
+        "mentor_paused" => w.T("paused", "på pause"),
+        "mentor_reactivated" => w.T("reactivated", "reaktivert"),
+        "reactivation_pending_ack" => w.T("asks to be reactivated", "ber om reaktivering"),
+        "certification_expiry_auto_pause" => w.T("certification expired", "sertifisering utløpt"),
+        "mentor_deactivated" => w.T("deactivated", "deaktivert"),
         _ => type.Replace('_', ' '),
     };
 

@@ -50,7 +50,9 @@ public sealed class PauseDigestJob(WorkerDataSource worker, NotificationWriter w
             """, new { org, recipient }, tx, cancellationToken: ct))).ToList();
         if (held.Count == 0) return 0;
 
-        var content = PauseDigestContent.Compose(held, now);
+        var language = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT language FROM people WHERE id = @recipient", new { recipient }, tx, cancellationToken: ct)) ?? Words.Default;
+        var content = PauseDigestContent.Compose(held, now, language);
         var channels = Channels(held);
         var digestId = await writer.CreateForRecipientAsync(conn, org, recipient, NotificationType.PauseDigest, content.Title, content.Body,
             content.Data, $"pause_digest:{runId}", channels, ct);

@@ -37,6 +37,9 @@ public sealed class RecipientRow
     public bool Enabled { get; init; }
     public string Channels { get; init; } = "both";
     public string Mode { get; init; } = "immediate";
+
+    /// <summary>The language the person reads notifications in (people.language, English when they never chose).</summary>
+    public string Language { get; init; } = Words.Default;
 }
 
 /// <summary>
@@ -54,12 +57,15 @@ public static class DispatchContext
         JOIN organizations o ON o.id = ob.organization_id
         WHERE ob.id = ANY(@ids::bigint[]);
         SELECT a.key AS outbox_id, a.person_id, a.via, coalesce(np.enabled, true) AS enabled,
-               coalesce(np.channels, 'both') AS channels, coalesce(np.mode, 'immediate') AS mode
+               coalesce(np.channels, 'both') AS channels, coalesce(np.mode, 'immediate') AS mode,
+               coalesce(person.language, 'en') AS language
         FROM notification_audiences(@audienceIds::bigint[], @audienceOrgs::uuid[], @audienceMentors::uuid[], @audienceChapters::uuid[]) a
         JOIN unnest(@ids::bigint[], @audienceTypes::text[]) AS r(id, type) ON r.id = a.key
+        JOIN people person ON person.id = a.person_id
         LEFT JOIN notification_preferences np ON np.person_id = a.person_id AND np.type = r.type
         UNION ALL
-        SELECT r.id, p.id, 'mentor', coalesce(np.enabled, true), coalesce(np.channels, 'both'), coalesce(np.mode, 'immediate')
+        SELECT r.id, p.id, 'mentor', coalesce(np.enabled, true), coalesce(np.channels, 'both'), coalesce(np.mode, 'immediate'),
+               coalesce(p.language, 'en')
         FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @mentorTypes::text[]) AS r(id, org, mentor, type)
         JOIN people p ON p.id = r.mentor AND p.organization_id = r.org
         LEFT JOIN notification_preferences np ON np.person_id = p.id AND np.type = r.type

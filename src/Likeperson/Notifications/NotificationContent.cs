@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Likeperson.Notifications;
@@ -6,52 +7,72 @@ namespace Likeperson.Notifications;
 public sealed record DispatchFacts(string MentorName, DateOnly EffectiveDate, bool PushIncludesReason, int? PauseDays, string TimestampUtc);
 
 /// <summary>
-/// One notification's words and data, in-app and push. The in-app version always carries the
+/// One notification's words and data, in-app and push, in the recipient's language. The in-app version always carries the
 /// reason; the push version only when the organisation sets push_includes_reason. Data carries
 /// the mentor's display name and ids, never other personal data (no contact names).
 /// </summary>
 public sealed record NotificationContent(string Title, string Body, string PushBody, JsonObject Data, JsonObject PushData)
 {
-    public static NotificationContent Compose(Occasion occasion, NotificationType type, OutboxPayload p, DispatchFacts f)
+    public static NotificationContent Compose(Occasion occasion, NotificationType type, OutboxPayload p, DispatchFacts f, string language = "en")
     {
+        var w = new Words(language);
         var name = f.MentorName;
-        var date = f.EffectiveDate.ToString("yyyy-MM-dd");
-        var after = f.PauseDays is { } d ? $" after a pause of {Days(d)}" : "";
-        var expected = p.ExpectedReturnDate is { Length: > 0 } r ? $" Expected back {r}." : "";
+        var date = w.Date(f.EffectiveDate);
+        var days = f.PauseDays is { } d ? w.Days(d) : null;
+        var expected = p.ExpectedReturnDate is { Length: > 0 } r && DateOnly.TryParse(r, CultureInfo.InvariantCulture, out var back)
+            ? w.T($" Expected back {w.Date(back)}.", $" Forventet tilbake {w.Date(back)}.") : "";
+        var contactDays = w.Days(p.DaysSinceContact ?? 0);
         var (title, text) = (occasion, type) switch
         {
-            (Occasion.Pause, NotificationType.MentorPaused) => ("Peer Mentor Paused", (p.Kind == "coordinator"
-                ? $"{name} was paused by a coordinator on {date}." : $"{name} paused their mentoring on {date}.") + expected),
-            (Occasion.Held, NotificationType.MentorPaused) => ("Peer Mentor Paused",
-                $"{name}'s reactivation was put on hold on {date}; they remain paused."),
-            (Occasion.CertificationExpiry, _) => ($"Certification Expired – {name} auto-paused",
-                $"{name}'s certification has expired, so they were paused automatically on {date}. This is an automatic pause, "
-                + "not a voluntary one: renew the certification before reactivating them."),
-            (Occasion.Reactivated, NotificationType.MentorReactivated) => ("Peer Mentor Reactivated", $"{name} is active again from {date}{after}."),
-            (Occasion.Acknowledged, NotificationType.MentorReactivated) => ("Peer Mentor Reactivated",
-                $"{name}'s reactivation was acknowledged on {date}; they are active again{after}."),
-            (Occasion.ReactivationRequested, NotificationType.ReactivationPendingAck) => ("Reactivation Pending Acknowledgement",
-                $"{name} asked to be reactivated on {date}{after}. Acknowledge the reactivation or put it on hold."),
-            (Occasion.Deactivated, _) => ("Peer Mentor Deactivated", $"{name} was deactivated on {date}."),
-            (Occasion.Pause, NotificationType.PauseConfirmation) => ("Pause Confirmed",
-                $"Your pause from {date} is registered and your coordinator has been told." + expected),
-            (Occasion.Held, NotificationType.PauseConfirmation) => ("Reactivation On Hold",
-                $"Your coordinator put your reactivation on hold on {date}; you remain paused."),
-            (Occasion.Reactivated, NotificationType.ReactivationConfirmation) => ("Reactivation Confirmed", $"You are active again from {date}."),
-            (Occasion.ReactivationRequested, NotificationType.ReactivationConfirmation) => ("Reactivation Requested",
-                $"Your reactivation request of {date} is waiting for your coordinator's acknowledgement."),
-            (Occasion.Acknowledged, NotificationType.ReactivationConfirmation) => ("Reactivation Confirmed",
-                $"Your coordinator acknowledged your reactivation on {date}; you are active again."),
-            (Occasion.HonorariumThreshold, _) => ("Honorarium Threshold Reached",
-                $"{name} reached {p.Threshold} assignments on {date} (assignment number {p.Sequence})."),
-            (Occasion.FollowUpReminder, _) => ("Follow-up Reminder",
-                $"One of your assignments has had no recorded contact for {Days(p.DaysSinceContact ?? 0)}. Please follow up."),
-            (Occasion.FollowUpEscalation, _) => ("Follow-up Overdue",
-                $"An assignment of {name} has had no recorded contact for {Days(p.DaysSinceContact ?? 0)}."),
+            (Occasion.Pause, NotificationType.MentorPaused) => (w.T("Peer Mentor Paused", "Likeperson på pause"), (p.Kind == "coordinator"
+                ? w.T($"{name} was paused by a coordinator on {date}.", $"{name} ble satt på pause av en koordinator {date}.")
+                : w.T($"{name} paused their mentoring on {date}.", $"{name} tok pause som likeperson {date}.")) + expected),
+            (Occasion.Held, NotificationType.MentorPaused) => (w.T("Peer Mentor Paused", "Likeperson på pause"),
+                w.T($"{name}'s reactivation was put on hold on {date}; they remain paused.",
+                    $"Reaktiveringen av {name} ble satt på vent {date}; vedkommende er fortsatt på pause.")),
+            (Occasion.CertificationExpiry, _) => (w.T($"Certification Expired – {name} auto-paused", $"Sertifisering utløpt – {name} satt på pause automatisk"),
+                w.T($"{name}'s certification has expired, so they were paused automatically on {date}. This is an automatic pause, "
+                    + "not a voluntary one: renew the certification before reactivating them.",
+                    $"Sertifiseringen til {name} er utløpt, så vedkommende ble satt på pause automatisk {date}. Dette er en automatisk pause, "
+                    + "ikke en frivillig: forny sertifiseringen før reaktivering.")),
+            (Occasion.Reactivated, NotificationType.MentorReactivated) => (w.T("Peer Mentor Reactivated", "Likeperson reaktivert"),
+                w.T($"{name} is active again from {date}{(days is null ? "" : $" after a pause of {days}")}.",
+                    $"{name} er aktiv igjen fra {date}{(days is null ? "" : $" etter en pause på {days}")}.")),
+            (Occasion.Acknowledged, NotificationType.MentorReactivated) => (w.T("Peer Mentor Reactivated", "Likeperson reaktivert"),
+                w.T($"{name}'s reactivation was acknowledged on {date}; they are active again{(days is null ? "" : $" after a pause of {days}")}.",
+                    $"Reaktiveringen av {name} ble godkjent {date}; vedkommende er aktiv igjen{(days is null ? "" : $" etter en pause på {days}")}.")),
+            (Occasion.ReactivationRequested, NotificationType.ReactivationPendingAck) => (w.T("Reactivation Pending Acknowledgement", "Reaktivering venter på godkjenning"),
+                w.T($"{name} asked to be reactivated on {date}{(days is null ? "" : $" after a pause of {days}")}. Acknowledge the reactivation or put it on hold.",
+                    $"{name} ba om å bli reaktivert {date}{(days is null ? "" : $" etter en pause på {days}")}. Godkjenn reaktiveringen eller sett den på vent.")),
+            (Occasion.Deactivated, _) => (w.T("Peer Mentor Deactivated", "Likeperson deaktivert"),
+                w.T($"{name} was deactivated on {date}.", $"{name} ble deaktivert {date}.")),
+            (Occasion.Pause, NotificationType.PauseConfirmation) => (w.T("Pause Confirmed", "Pause bekreftet"),
+                w.T($"Your pause from {date} is registered and your coordinator has been told.",
+                    $"Pausen din fra {date} er registrert, og koordinatoren din har fått beskjed.") + expected),
+            (Occasion.Held, NotificationType.PauseConfirmation) => (w.T("Reactivation On Hold", "Reaktivering satt på vent"),
+                w.T($"Your coordinator put your reactivation on hold on {date}; you remain paused.",
+                    $"Koordinatoren din satte reaktiveringen din på vent {date}; du er fortsatt på pause.")),
+            (Occasion.Reactivated, NotificationType.ReactivationConfirmation) => (w.T("Reactivation Confirmed", "Reaktivering bekreftet"),
+                w.T($"You are active again from {date}.", $"Du er aktiv igjen fra {date}.")),
+            (Occasion.ReactivationRequested, NotificationType.ReactivationConfirmation) => (w.T("Reactivation Requested", "Reaktivering forespurt"),
+                w.T($"Your reactivation request of {date} is waiting for your coordinator's acknowledgement.",
+                    $"Forespørselen din om reaktivering fra {date} venter på godkjenning fra koordinatoren din.")),
+            (Occasion.Acknowledged, NotificationType.ReactivationConfirmation) => (w.T("Reactivation Confirmed", "Reaktivering bekreftet"),
+                w.T($"Your coordinator acknowledged your reactivation on {date}; you are active again.",
+                    $"Koordinatoren din godkjente reaktiveringen din {date}; du er aktiv igjen.")),
+            (Occasion.HonorariumThreshold, _) => (w.T("Honorarium Threshold Reached", "Honorargrense nådd"),
+                w.T($"{name} reached {p.Threshold} assignments on {date} (assignment number {p.Sequence}).",
+                    $"{name} nådde {p.Threshold} oppdrag {date} (oppdrag nummer {p.Sequence}).")),
+            (Occasion.FollowUpReminder, _) => (w.T("Follow-up Reminder", "Påminnelse om oppfølging"),
+                w.T($"One of your assignments has had no recorded contact for {contactDays}. Please follow up.",
+                    $"Et av oppdragene dine har ikke hatt registrert kontakt på {contactDays}. Følg det opp.")),
+            (Occasion.FollowUpEscalation, _) => (w.T("Follow-up Overdue", "Oppfølging forsinket"),
+                w.T($"An assignment of {name} has had no recorded contact for {contactDays}.",
+                    $"Et oppdrag for {name} har ikke hatt registrert kontakt på {contactDays}.")),
             _ => throw new InvalidOperationException($"No wording for {type} on {occasion}."),
         };
         var reason = occasion is Occasion.Pause or Occasion.Held or Occasion.Deactivated && p.Reason is { Length: > 0 }
-            ? $" Reason: {p.Reason}" : "";
+            ? w.T($" Reason: {p.Reason}", $" Årsak: {p.Reason}") : "";
         var data = BuildData(occasion, p, f);
         var pushData = (JsonObject)data.DeepClone();
         if (!f.PushIncludesReason) pushData.Remove("reason");
@@ -77,5 +98,19 @@ public sealed record NotificationContent(string Title, string Body, string PushB
         return data;
     }
 
-    private static string Days(int n) => n == 1 ? "1 day" : $"{n} days";
+}
+
+/// <summary>
+/// A notification's language: the recipient's (people.language: `nb` or `en`, set from their choice in the web UI), with
+/// dates written as that language writes them ("3 December 2026", "3. desember 2026").
+/// </summary>
+public readonly record struct Words(string Language)
+{
+    public const string Default = "en";
+
+    public bool Norwegian => Language == "nb";
+    public CultureInfo Culture => CultureInfo.GetCultureInfo(Norwegian ? "nb-NO" : "en-GB");
+    public string T(string en, string nb) => Norwegian ? nb : en;
+    public string Date(DateOnly date) => date.ToString(Norwegian ? "d. MMMM yyyy" : "d MMMM yyyy", Culture);
+    public string Days(int n) => Norwegian ? (n == 1 ? "1 dag" : $"{n} dager") : (n == 1 ? "1 day" : $"{n} days");
 }

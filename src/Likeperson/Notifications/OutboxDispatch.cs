@@ -81,7 +81,7 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             org.TimestampUtc);
 
         var drafts = new List<NotificationDraft>();
-        var contents = new Dictionary<NotificationType, NotificationContent>(); // the same words for every recipient of a type
+        var contents = new Dictionary<(NotificationType, string), NotificationContent>(); // the same words for every recipient of a type and language
         foreach (var r in recipients)
         {
             var type = r.Via == "mentor" ? plan.MentorType!.Value : plan.AudienceType!.Value;
@@ -89,8 +89,8 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             var critical = type == NotificationType.CertificationExpiryAutoPause;
             if (!r.Enabled && !critical) continue;
             var status = r.Mode == "digest" && !critical ? NotificationStatus.Held : NotificationStatus.Pending;
-            if (!contents.TryGetValue(type, out var content))
-                contents[type] = content = NotificationContent.Compose(plan.Occasion, type, p, facts);
+            if (!contents.TryGetValue((type, r.Language), out var content))
+                contents[(type, r.Language)] = content = NotificationContent.Compose(plan.Occasion, type, p, facts, r.Language);
             foreach (var channel in writer.Channels(SnakeCase.Parse<ChannelChoice>(r.Channels)))
             {
                 var push = channel == NotificationChannel.Push;

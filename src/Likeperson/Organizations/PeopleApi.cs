@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
+using Likeperson.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Likeperson.Organizations;
@@ -15,9 +17,34 @@ public static class PeopleApi
         group.MapPost("/", Create).WithSummary("Add a person with their memberships (system admin or org admin).").ProducesProblems(403, 422);
         group.MapPut("/{personId:guid}/memberships", ReplaceMemberships).WithSummary("Replace a person's memberships (org admin).")
             .ProducesProblems(403, 422);
+        group.MapGet("/", List).WithSummary("The organisation's people by name with memberships, mentor status and certification date (org admin); "
+            + "`chapter_id` filters by chapter, `q` searches the name.").ProducesProblems(400, 403, 422);
+        group.MapGet("/{personId:guid}", Get).WithSummary("One person of the organisation (org admin).").ProducesProblems(403);
     }
 
+    private static async Task<Ok<Page<PersonSummary>>> List(Guid orgId, [FromQuery(Name = "chapter_id")] Guid? chapterId, string? q, int? limit,
+        string? cursor, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var statement = PeopleList.Page(chapterId, q, Paging.Limit(limit), cursor);
+        return TypedResults.Ok(await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, (conn, _) => RunAsync(conn, statement, ct), ct));
+    }
+
+    private static async Task<Ok<PersonSummary>> Get(Guid orgId, Guid personId, ClaimsPrincipal user, OrgAccess access, CancellationToken ct) =>
+        TypedResults.Ok(await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, (conn, _) => RunAsync(conn, PeopleList.One(personId), ct), ct)
+                        ?? throw ApiException.NotFound("Person"));
+
+    /// <summary>A read statement inside the transaction <see cref="OrgAccess"/> opened (the caller's identity is set).</summary>
+    private static Task<T> RunAsync<T>(NpgsqlConnection conn, Statement<T> statement, CancellationToken ct) =>
+        BatchResults.QueryAsync(conn, new CommandDefinition(statement.Sql, statement.Parameters, cancellationToken: ct), statement.Read);
+
     private static async Task<Created<PersonResponse>> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var person = await CreateAsync(access, user, orgId, body, ct);
+        return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
+    }
+
+    /// <summary>Adds a person with their memberships (system admin or org admin): the endpoint and the people page.</summary>
+    public static async Task<PersonResponse> CreateAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, CreatePersonRequest body, CancellationToken ct)
     {
         var v = new Validation();
         var name = ValidDisplayName(body.DisplayName, v, "display_name");
@@ -25,9 +52,8 @@ public static class PeopleApi
         v.Check(body.CertificationExpiresAt is null || memberships.Any(m => m.Role == ChapterRole.PeerMentor),
             "certification_expires_at", "Only peer mentors have a certification.");
         v.ThrowIfAny();
-        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, (conn, _) =>
+        return await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, (conn, _) =>
             InsertAsync(conn, orgId, name!, body.OrgAdmin ?? false, memberships, body.CertificationExpiresAt), ct);
-        return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
     }
 
     /// <summary>A person's display name, trimmed: 1 to 200 characters (else an error on <paramref name="field"/>).</summary>
@@ -54,12 +80,17 @@ public static class PeopleApi
     }
 
     private static async Task<Ok<PersonResponse>> ReplaceMemberships(Guid orgId, Guid personId, ReplaceMembershipsRequest body,
-        ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+        ClaimsPrincipal user, OrgAccess access, CancellationToken ct) =>
+        TypedResults.Ok(await ReplaceMembershipsAsync(access, user, orgId, personId, body, ct));
+
+    /// <summary>Replaces a person's memberships (org admin): the endpoint and the person page.</summary>
+    public static async Task<PersonResponse> ReplaceMembershipsAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, Guid personId,
+        ReplaceMembershipsRequest body, CancellationToken ct)
     {
         var v = new Validation();
         var memberships = ValidMemberships(body.Memberships, v);
         v.ThrowIfAny();
-        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
+        return await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
         {
             var row = await conn.QuerySingleOrDefaultAsync<(string DisplayName, bool OrgAdmin)>(
                 "SELECT display_name, org_admin FROM people WHERE id = @personId AND organization_id = @orgId FOR UPDATE",
@@ -70,7 +101,6 @@ public static class PeopleApi
             await WriteMembershipsAsync(conn, orgId, personId, memberships, null);
             return new PersonResponse(personId, row.DisplayName, orgId, row.OrgAdmin, memberships);
         }, ct);
-        return TypedResults.Ok(person);
     }
 
     private static Membership[] ValidMemberships(MembershipRequest?[]? requested, Validation v)

@@ -94,12 +94,18 @@ public static class WebModule
         return await antiforgery.IsRequestValidAsync(http);
     }
 
-    /// <summary>Stores the chosen language (nb or en) in a cookie for a year and goes back where the person was.</summary>
-    private static async Task<IResult> LanguageSwitch(HttpContext http, IAntiforgery antiforgery)
+    /// <summary>
+    /// Stores the chosen language (nb or en) in a cookie for a year, and for a signed-in person as the language of their
+    /// notifications, and goes back where the person was.
+    /// </summary>
+    private static async Task<IResult> LanguageSwitch(HttpContext http, IAntiforgery antiforgery, Database.Db db)
     {
         if (!await FormIsGenuineAsync(http, antiforgery)) return Results.BadRequest();
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var lang = Lang.Normalize(form["lang"]) ?? "en";
+        // A signed-in person's notifications follow the language they choose here.
+        if (http.User.Identities.Any(i => i.AuthenticationType == CookieScheme))
+            await PersonLanguage.SetAsync(db, http.User.PersonId(), lang, onlyIfUnset: false, http.RequestAborted);
         http.Response.Cookies.Append(Lang.CookieName, lang,
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
         var back = form["return_url"].ToString();

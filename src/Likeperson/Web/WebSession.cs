@@ -45,6 +45,8 @@ public static class WebSession
         ], WebModule.CookieScheme, NameClaim, null);
         await http.SignInAsync(WebModule.CookieScheme, new ClaimsPrincipal(identity),
             new AuthenticationProperties { IsPersistent = false, ExpiresUtc = expires });
+        // A first sign-in records the UI's language as the person's notification language (a later choice is kept).
+        await PersonLanguage.SetAsync(db, me.Person.Id, http.RequestServices.GetRequiredService<Lang>().Code, onlyIfUnset: true, ct);
         return true;
     }
 

@@ -49,6 +49,15 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(admin, "PUT", memberships, $"{o}/people/{personId}/memberships", 200, membership + "}");
         await Call(coordinator, "PUT", memberships, $"{o}/people/{personId}/memberships", 403, membership + "}");
         await Call(admin, "PUT", memberships, $"{o}/people/{personId}/memberships", 422, """{"memberships": [{}]}""");
+        await Call(admin, "GET", people, $"{o}/people?chapter_id={org.ChapterA}&q=mentor&limit=2", 200);
+        await Call(coordinator, "GET", people, $"{o}/people", 403);
+        await Call(admin, "GET", people, $"{o}/people?cursor=bogus", 400);
+        await Call(admin, "GET", people, $"{o}/people?limit=0", 422);
+        await Call(admin, "GET", $"{people}/{{personId}}", $"{o}/people/{personId}", 200);
+        await Call(coordinator, "GET", $"{people}/{{personId}}", $"{o}/people/{personId}", 403);
+        await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?chapter_id={org.ChapterA}", 200);
+        await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?cursor=bogus", 400);
+        await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?limit=500", 422);
         await Call(coordinator, "POST", $"{V}/contacts", $"{V}/contacts", 201, $$"""{"display_name": "C", "chapter_id": "{{org.ChapterA}}"}""");
         await Call(coordinator, "POST", $"{V}/contacts", $"{V}/contacts", 403, $$"""{"display_name": "C", "chapter_id": "{{org.ChapterB}}"}""");
         await Call(coordinator, "POST", $"{V}/contacts", $"{V}/contacts", 422, "{}");

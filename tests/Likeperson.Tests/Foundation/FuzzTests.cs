@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -141,7 +142,8 @@ public sealed class FuzzTests(TestServer server) : IClassFixture<TestServer>
             await conn.ExecuteScalarAsync<string>("SELECT @text::text", new { text = "a\ud800b" });
         });
         Assert.NotNull(failure);
-        var http = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var http = new DefaultHttpContext { Response = { Body = new MemoryStream() }, RequestServices = services };
         Assert.True(await new ProblemMapping(NullLogger<ProblemMapping>.Instance).TryHandleAsync(http, failure, CancellationToken.None));
         Assert.True(http.Response.StatusCode == 400, $"{failure.GetType()}: {failure.Message} → {http.Response.StatusCode}");
         await using var again = await app.OpenConnectionAsync();

@@ -32,7 +32,7 @@ public sealed class DispatchTests(PushServer server) : IClassFixture<PushServer>
         var push = rows.Single(r => r.Type == "mentor_paused" && r.Channel == "push");
         Assert.Equal("Peer Mentor Paused", inApp.Title);
         Assert.Contains("Mentor A paused their mentoring on", inApp.Body);
-        Assert.Contains("Expected back 2030-01-15", inApp.Body);
+        Assert.Contains("Expected back 15 January 2030", inApp.Body);
         Assert.Contains("Reason: Family matters", inApp.Body);
         Assert.DoesNotContain("Family matters", push.Body);
         Assert.Equal("Family matters", inApp.DataJson["reason"]!.GetValue<string>());

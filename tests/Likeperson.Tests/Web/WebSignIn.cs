@@ -6,9 +6,10 @@ namespace Likeperson.Tests.Web;
 /// <summary>A browser-like client (cookies, redirects) signed in to the web UI with a pasted token.</summary>
 internal static class WebSignIn
 {
-    public static async Task<HttpClient> AsAsync(TestServer server, Guid person, TimeSpan? lifetime = null)
+    public static async Task<HttpClient> AsAsync(TestServer server, Guid person, TimeSpan? lifetime = null, string? language = null)
     {
         var browser = server.Anonymous();
+        if (language is not null) browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
         var (_, signIn) = await SignInPage.GetAsync(browser, "/signin");
         var landed = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {

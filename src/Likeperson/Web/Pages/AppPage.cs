@@ -50,6 +50,18 @@ public abstract class AppPage(Db db, Lang lang) : PageModel
     }
 
     /// <summary>
+    /// Reads the page's frame before the page's own reads, and resumes the page's event stream from the stream head it
+    /// carries: the data read afterwards is at least that new, so an event committed after it is replayed, never missed
+    /// (an event replayed that the data already shows is applied idempotently, by version). For pages whose data comes
+    /// from several feature calls; a page with one statement uses <see cref="ReadAsync{T}"/> and its own position.
+    /// </summary>
+    protected async Task ReadFrameAsync()
+    {
+        Viewer = await db.AsPersonAtOnceAsync(Me, Viewer.Read(WebSession.SessionId(User)), HttpContext.RequestAborted) ?? throw new SessionEndedException();
+        StreamPosition = Viewer.StreamHead;
+    }
+
+    /// <summary>
     /// Runs a feature call and shows its refusal (an <see cref="ApiException"/> or a rule raised in SQL) on the page, in the
     /// person's language when the code has a text, exactly as the API would have answered it. False when refused.
     /// </summary>

@@ -19,6 +19,11 @@ public sealed class BoardModel(Db db, Lang lang) : AppPage(db, lang)
     public IReadOnlyList<BoardRow> Rows { get; private set; } = [];
     public bool More { get; private set; }
 
+    /// <summary>The column a narrow screen shows (`?show=`; open by default); a wide screen shows all three.</summary>
+    [BindProperty(SupportsGet = true, Name = "show")] public string? Show { get; set; }
+
+    public string Shown => Statuses.Select(SnakeCase.Of).Contains(Show) ? Show! : "open";
+
     public async Task<IActionResult> OnGetAsync()
     {
         var board = await ReadAsync(AssignmentList.Board(new AssignmentQuery(Limit: Paging.MaxLimit)));

@@ -52,6 +52,7 @@ public sealed class MentorModel(Db db, Lang lang, TimeProvider clock) : AppPage(
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        await ReadFrameAsync();
         if (!await TryAsync(async () =>
             {
                 Mentor = await MentorsApi.ReadAsync(Db, Me, id, now, ct);

@@ -25,6 +25,7 @@ public sealed class NotificationsModel(Db db, Lang lang, TimeProvider clock) : A
 
     public async Task<IActionResult> OnGetAsync(string? cursor, CancellationToken ct)
     {
+        await ReadFrameAsync();
         await TryAsync(async () =>
         {
             var page = await NotificationsApi.InboxAsync(Db, Me, false, 50, cursor, ct);

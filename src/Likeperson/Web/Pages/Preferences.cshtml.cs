@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// Notification preferences for the four configurable types. The certification-expiry auto-pause is compliance-critical:
+/// Notification preferences for the four configurable types (coordinators and org admins: the only people they reach). The certification-expiry auto-pause is compliance-critical:
 /// the page shows it switched on and immediate, with its controls disabled and the reason beside them (the feature
 /// refuses anything else with 422 critical_notification).
 /// </summary>
@@ -18,8 +18,16 @@ public sealed class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
     public IReadOnlyList<Preference> Preferences { get; private set; } = [];
     public bool Saved { get; private set; }
 
+    /// <summary>
+    /// The configurable types all go to a mentor's coordinators (falling back to org admins: DispatchPlan's audience); a
+    /// person who supervises nobody gets none of them, so the page offers them nothing to set and says what they do get.
+    /// </summary>
+    public bool ReachesMe => Viewer?.Supervises == true;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        await ReadFrameAsync();
+        if (!ReachesMe) return Page();
         await TryAsync(async () => Preferences = (await MeApi.PreferencesAsync(Db, Me, ct)).Preferences);
         Saved = Request.Query.ContainsKey("saved");
         return Page();
@@ -27,6 +35,8 @@ public sealed class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        await ReadFrameAsync();
+        if (!ReachesMe) return LocalRedirect("/preferences");
         var form = Request.Form;
         var body = new PreferencesRequest(Types.Select(type =>
         {

@@ -33,6 +33,7 @@ public sealed class RosterModel(Db db, Lang lang, TimeProvider clock) : AppPage(
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        await ReadFrameAsync();
         if (!await TryAsync(async () =>
             {
                 var page = await PauseRoster.PageAsync(Db, Me, ChapterId, PageSize, Cursor, clock.GetUtcNow(), ct, SortOrDefault);

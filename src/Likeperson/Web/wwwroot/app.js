@@ -31,7 +31,7 @@
       if (live.source !== source) return;
       source.close();
       live.source = null; live.connected = false; document.body.dataset.stream = "closed";
-      live.timer = setTimeout(connect, live.retryMs);
+      live.timer = setTimeout(connect, jitter(live.retryMs));
       live.retryMs = Math.min(live.retryMs * 2, 15000);
     };
     for (const type of ["assignment.created", "assignment.updated", "mentor.status_changed", "notification.created", "reset"])
@@ -46,6 +46,44 @@
         document.dispatchEvent(new CustomEvent("lp:" + type, { detail: data }));
       });
   }
+
+  /** A delay of `ms` ± 30 %, so that many pages cut off together do not all come back in the same instant. */
+  function jitter(ms) { return Math.round(ms * (0.7 + Math.random() * 0.6)); }
+
+  // ---- live regions: refetched when an event says they changed; a failed fetch is retried with backoff and jitter -----
+  const reloads = {};
+  /** Fetches the current page again and swaps in the element with this id (at most one fetch per region at a time). */
+  function reloadRegion(id, url = location.pathname + location.search) {
+    const state = (reloads[id] ||= { running: false, again: false, delay: 1000, timer: null });
+    if (state.running) { state.again = true; return; }
+    clearTimeout(state.timer);
+    state.running = true;
+    fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(async (response) => {
+        if (response.redirected && new URL(response.url).pathname === "/signin") { location.assign(response.url); return; }
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = doc.getElementById(id);
+        const current = document.getElementById(id);
+        if (!fresh || !current) throw new Error("no #" + id + " in the answer");
+        const hadFocus = current.contains(document.activeElement) && document.activeElement.id;
+        current.replaceWith(fresh);
+        if (window.htmx) htmx.process(fresh);
+        if (hadFocus) document.getElementById(hadFocus)?.focus();
+        state.delay = 1000;
+        if (fresh.hasAttribute("data-live-refresh")) announce(t("live.updated"));
+      })
+      .catch(() => {
+        state.again = false;
+        state.timer = setTimeout(() => reloadRegion(id, url), jitter(state.delay));
+        state.delay = Math.min(state.delay * 2, 30000);
+      })
+      .finally(() => {
+        state.running = false;
+        if (state.again) { state.again = false; reloadRegion(id, url); }
+      });
+  }
+  window.likeperson.reloadRegion = reloadRegion;
 
   function disconnect() {
     clearTimeout(live.timer);
@@ -75,7 +113,7 @@
     }
     announce(t("live.notification", n?.title || ""));
     const list = document.getElementById("notification-list");
-    if (list && window.htmx) htmx.ajax("GET", location.pathname + location.search, { target: "#notification-list", select: "#notification-list", swap: "outerHTML" });
+    if (list) reloadRegion("notification-list");
   });
 
   // ---- assignment board: rows replaced by version, never by an older one ---------------------------------------------
@@ -85,7 +123,7 @@
     document.querySelectorAll("[data-status-list]").forEach((list) => {
       const status = list.dataset.statusList;
       const n = list.children.length;
-      document.querySelector(`[data-count-for="${status}"]`).textContent = n;
+      document.querySelectorAll(`[data-count-for="${status}"], [data-tab-count-for="${status}"]`).forEach((c) => { c.textContent = n; });
       document.querySelector(`[data-empty-for="${status}"]`).hidden = n > 0;
     });
   }
@@ -95,10 +133,18 @@
     if (shown && +shown.dataset.version >= a.version) return;
     if ((wanted[a.id] || 0) >= a.version) return; // a fetch for this or a later version is already on its way
     wanted[a.id] = a.version;
-    const response = await fetch(`/board?handler=row&id=${encodeURIComponent(a.id)}`, { headers: { "HX-Request": "true" } });
-    if (!response.ok) return;
+    let html = null;
+    for (let delay = 1000; html === null; delay = Math.min(delay * 2, 30000)) {
+      try {
+        const response = await fetch(`/board?handler=row&id=${encodeURIComponent(a.id)}`, { headers: { "HX-Request": "true" } });
+        if (response.status === 404) return; // no longer in the caller's scope
+        if (response.ok) html = await response.text();
+      } catch { /* the network is down: try again */ }
+      if (html === null) await new Promise((resolve) => setTimeout(resolve, jitter(delay)));
+      if (wanted[a.id] > a.version) return; // a later version is being fetched instead
+    }
     const template = document.createElement("template");
-    template.innerHTML = (await response.text()).trim();
+    template.innerHTML = html.trim();
     const fresh = template.content.firstElementChild;
     const current = document.getElementById("a-" + a.id);
     if (current && +current.dataset.version >= +fresh.dataset.version) return; // a newer row won the race
@@ -112,13 +158,22 @@
     const name = fresh.querySelector("h3")?.textContent.trim() || "";
     announce(current || !created ? t("live.assignment", name, t("status." + fresh.dataset.status)) : t("live.assignment_new", name));
   }
+  // On a phone the board shows one column at a time: the status filter switches it without a page load.
+  document.querySelectorAll(".board-filter a[data-show]").forEach((link) => link.addEventListener("click", (e) => {
+    if (!board) return;
+    e.preventDefault();
+    board.dataset.show = link.dataset.show;
+    document.querySelectorAll(".board-filter a[data-show]").forEach((l) => l.setAttribute("aria-current", l === link ? "true" : "false"));
+    history.replaceState(null, "", link.href);
+  }));
+
   on("assignment.created", (a) => onAssignment(a, true));
   on("assignment.updated", (a) => onAssignment(a, false));
 
   // A peer mentor's own assignments: the section is fetched again when one of them changes.
   const refreshAssignments = () => {
     const section = document.querySelector("[data-assignments-refresh]");
-    if (section && window.htmx) htmx.ajax("GET", location.pathname, { target: "#" + section.id, select: "#" + section.id, swap: "outerHTML" });
+    if (section) reloadRegion(section.id, location.pathname);
   };
   on("assignment.created", refreshAssignments);
   on("assignment.updated", refreshAssignments);
@@ -135,11 +190,11 @@
       changed = true;
     });
     const region = document.querySelector("[data-live-refresh]");
-    if (region && window.htmx) {
+    if (region) {
       const version = +(region.dataset.mentorVersion || 0);
       if (region.dataset.mentorFilter && region.dataset.mentorFilter !== m.mentor_id) { if (changed) announce(t("live.mentor", m.display_name, t("status." + m.new_status))); return; }
       if (version && version >= m.version) return;
-      htmx.ajax("GET", location.pathname + location.search, { target: "#" + region.id, select: "#" + region.id, swap: "outerHTML" });
+      reloadRegion(region.id);
       changed = true;
     }
     if (changed) announce(t("live.mentor", m.display_name, t("status." + m.new_status)));

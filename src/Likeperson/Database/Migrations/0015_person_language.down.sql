@@ -1,0 +1,2 @@
+DROP FUNCTION IF EXISTS person_language_set(text, boolean);
+ALTER TABLE people DROP COLUMN IF EXISTS language;
