@@ -27,7 +27,7 @@ public sealed record AssignmentDetail(AssignmentResponse Assignment, string? Men
                    cb.display_name AS created_by_name, xb.display_name AS closed_by_name,
                    follow_up_overdue(a.status, a.last_contact_date, a.created_at, o.reminder_threshold_days, o.timezone, @now::timestamptz) AS overdue,
                    o.reminder_threshold_days,
-                   (SELECT auth_is_org_admin()) OR a.chapter_id = ANY ((SELECT auth_coordinated_chapters())) AS manages,
+                   (SELECT auth_is_org_admin()) OR a.chapter_id = ANY ((SELECT auth_coordinated_chapters())::uuid[]) AS manages,
                    coalesce((SELECT last_position FROM stream_positions WHERE organization_id = a.organization_id), 0) AS stream_position
             FROM assignments a
             JOIN organizations o ON o.id = a.organization_id
