@@ -45,6 +45,7 @@ public sealed class AssignmentDetailTests(BrowserFixture f)
         await page.GotoAsync($"/assignments/{assignment}");
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);
         await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, $"assignment-open-{language}-{width}");
 
         // A contact dated in the future: refused next to the date and time, which keep what was typed, focus on the date.
         var future = OsloToday.AddDays(2);
