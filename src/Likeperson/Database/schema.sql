@@ -603,6 +603,18 @@ END $$;
 
 
 --
+-- Name: follow_up_overdue(text, timestamp with time zone, timestamp with time zone, integer, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+  SELECT p_status IN ('open', 'pending')
+     AND coalesce(p_last_contact, p_created_at) < ((p_now AT TIME ZONE p_tz) - make_interval(days => p_days)) AT TIME ZONE p_tz
+$$;
+
+
+--
 -- Name: is_valid_timezone(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -664,15 +676,17 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('jobs_follow_up_reminders'), hashtext(p_org::text));
   RETURN QUERY
   WITH candidates AS (
-    SELECT a.id, a.peer_mentor_id, a.chapter_id, coalesce(a.last_contact_date, a.created_at) AS basis
+    SELECT a.id, a.peer_mentor_id, a.chapter_id, a.status, a.last_contact_date, a.created_at,
+           coalesce(a.last_contact_date, a.created_at) AS basis
     FROM assignments a
     WHERE a.organization_id = p_org AND a.status IN ('open', 'pending')
-      AND coalesce(a.last_contact_date, a.created_at) < p_now - make_interval(days => o.reminder_threshold_days)
+      AND follow_up_overdue(a.status, a.last_contact_date, a.created_at, o.reminder_threshold_days, o.timezone, p_now)
   ), crossings AS (
     SELECT l.* FROM (
       SELECT c.*, 'reminder' AS level FROM candidates c
       UNION ALL
-      SELECT c.*, 'escalation' FROM candidates c WHERE c.basis < p_now - make_interval(days => o.escalation_threshold_days)) l
+      SELECT c.*, 'escalation' FROM candidates c
+      WHERE follow_up_overdue(c.status, c.last_contact_date, c.created_at, o.escalation_threshold_days, o.timezone, p_now)) l
     WHERE NOT EXISTS (SELECT 1 FROM follow_up_notices n WHERE n.assignment_id = l.id AND n.level = l.level AND n.basis = l.basis)
   ), noticed AS (
     INSERT INTO follow_up_notices (assignment_id, organization_id, level, basis, sent_at)
@@ -3138,6 +3152,15 @@ GRANT ALL ON FUNCTION public.emit_change(p_org uuid, p_type text, p_chapter_ids 
 
 REVOKE ALL ON FUNCTION public.enqueue_outbox(p_org uuid, p_kind text, p_payload jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.enqueue_outbox(p_org uuid, p_kind text, p_payload jsonb) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) TO likeperson_worker;
 
 
 --

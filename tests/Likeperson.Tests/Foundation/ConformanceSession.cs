@@ -129,6 +129,11 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         var occurred = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 201, $$"""{"occurred_at": "{{occurred}}", "kind": "phone", "note": "Called"}""");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 422, "{}");
+        await Call(mentor, "GET", $"{one}/activities", $"{ai}/activities", 200);
+        await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=1", 200);
+        await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=0", 422);
+        await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?cursor=not-ours", 400);
+        await Call(_server.As(org.CoordinatorB), "GET", $"{one}/activities", $"{ai}/activities", 404);
         await Call(coordinator, "PATCH", one, ai, 200, """{"status": "completed"}""");
         await Call(coordinator, "PATCH", one, ai, 409, """{"notes": "after"}""");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 409, $$"""{"occurred_at": "{{occurred}}"}""");
