@@ -243,7 +243,7 @@ public static class UiTexts
         ["dispatch.row"] = ("Assignment {0}", "Oppdrag {0}"),
         ["dispatch.mentor"] = ("Peer mentor", "Likeperson"),
         ["dispatch.choose_mentor"] = ("Choose a peer mentor", "Velg likeperson"),
-        ["dispatch.mentor_option"] = ("{0} ({1} open or pending)", "{0} ({1} åpne eller ventende)"),
+        ["dispatch.mentor_option"] = ("{0} (open or pending: {1})", "{0} (åpne eller ventende: {1})"),
         ["dispatch.contact"] = ("Contact", "Kontakt"),
         ["dispatch.choose_contact"] = ("Choose a contact", "Velg kontakt"),
         ["dispatch.status"] = ("Starts as", "Starter som"),
