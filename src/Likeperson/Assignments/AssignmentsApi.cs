@@ -20,6 +20,7 @@ public static class AssignmentsApi
         var group = api.MapGroup("/assignments").WithTags("Assignments").RequireAuthorization();
         group.MapPost("/", Create).Produces<AssignmentResponse>(201).ProducesProblems(403, 409, 422)
             .WithSummary("Assign a peer mentor to a contact (coordinator of the contact's chapter, org admin).");
+        group.MapAssignmentBatch();
         group.MapGet("/", AssignmentList.Get).Produces<AssignmentPageDoc>().ProducesProblems(400, 422)
             .WithSummary("Assignments in the caller's scope, newest first, with the stream position the snapshot is consistent with.");
         group.MapGet("/{assignmentId:guid}", Get).Produces<AssignmentResponse>().WithSummary("One assignment (ETag = version).");

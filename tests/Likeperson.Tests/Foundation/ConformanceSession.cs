@@ -116,6 +116,12 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "POST", a, a, 422, pair + """, "status": "completed"}""");
         await Call(mentor, "POST", a, a, 403, pair + "}");
         await Call(coordinator, "POST", a, a, 422, $$"""{"peer_mentor_id": "{{org.MentorA2}}", "contact_id": "{{org.ContactA}}"}""");
+        const string batch = $"{a}/batch";
+        await Call(coordinator, "POST", batch, batch, 201, $$"""{"items": [{{pair}}}, {{pair}}, "status": "pending"}]}""");
+        await Call(coordinator, "POST", batch, batch, 422, $$"""{"items": [{{pair}}}, {"peer_mentor_id": "{{org.MentorA2}}", "contact_id": "{{org.ContactA}}"}]}""");
+        await Call(coordinator, "POST", batch, batch, 422, """{"items": []}""");
+        await Call(coordinator, "POST", batch, batch, 404, $$"""{"items": [{"peer_mentor_id": "{{org.MentorA}}", "contact_id": "{{other.ContactA}}"}]}""");
+        await Call(mentor, "POST", batch, batch, 403, $$"""{"items": [{{pair}}}]}""");
         await Call(coordinator, "GET", a, a, 200);
         await Call(coordinator, "GET", a, a + "?status=bogus", 400);
         await Call(coordinator, "GET", a, a + "?limit=0", 422);
