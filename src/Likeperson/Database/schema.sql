@@ -246,6 +246,88 @@ END $$;
 
 
 --
+-- Name: assignment_create_batch(jsonb, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.assignment_create_batch(p_items jsonb, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  actor people := acting_person();
+  n int;
+  i int;
+  item jsonb;
+  created jsonb[] := '{}';
+  errors jsonb := '{}';
+  codes jsonb := '{}';
+  failed int := 0;
+  first_state text;
+  first_code text;
+  first_index int;
+  first_detail text;
+  e_state text;
+  e_code text;
+  e_detail text;
+  e_hint text;
+  field text;
+BEGIN
+  IF jsonb_typeof(p_items) IS DISTINCT FROM 'array' OR jsonb_array_length(p_items) NOT BETWEEN 1 AND 500 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'items',
+      DETAIL = 'items must hold 1 to 500 assignments.';
+  END IF;
+  n := jsonb_array_length(p_items);
+  IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_items) e WHERE jsonb_typeof(e) <> 'object') THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP400', MESSAGE = 'malformed_request', DETAIL = 'Every item of items is an object.';
+  END IF;
+  -- Only coordinators and org admins dispatch; anyone else hears it once, not once per item.
+  IF actor.id IS NOT NULL AND NOT actor.org_admin
+     AND NOT EXISTS (SELECT 1 FROM chapter_memberships WHERE person_id = actor.id AND role = 'coordinator') THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
+      DETAIL = 'Only a coordinator of the contact''s chapter or an org admin may create assignments.';
+  END IF;
+
+  BEGIN
+    FOR i IN 0 .. n - 1 LOOP
+      item := p_items -> i;
+      created := created || assignment_json(assignment_create((item ->> 'peer_mentor_id')::uuid, (item ->> 'contact_id')::uuid,
+        coalesce(item ->> 'status', 'open'), item ->> 'notes', p_now));
+    END LOOP;
+    RETURN to_jsonb(created);
+  EXCEPTION WHEN OTHERS THEN
+    IF SQLSTATE NOT LIKE 'LP%' THEN RAISE; END IF;
+  END;
+
+  created := '{}';
+  FOR i IN 0 .. n - 1 LOOP
+    item := p_items -> i;
+    BEGIN
+      created := created || assignment_json(assignment_create((item ->> 'peer_mentor_id')::uuid, (item ->> 'contact_id')::uuid,
+        coalesce(item ->> 'status', 'open'), item ->> 'notes', p_now));
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_code = MESSAGE_TEXT, e_detail = PG_EXCEPTION_DETAIL,
+        e_hint = PG_EXCEPTION_HINT;
+      IF e_state NOT LIKE 'LP%' THEN RAISE; END IF;
+      field := format('items[%s].%s', i, coalesce(nullif(e_hint, ''),
+        CASE WHEN e_state = 'LP403' OR e_detail LIKE 'Contact %' THEN 'contact_id' ELSE 'peer_mentor_id' END));
+      errors := errors || jsonb_build_object(field, jsonb_build_array(coalesce(nullif(e_detail, ''), e_code)));
+      codes := codes || jsonb_build_object(field, e_code);
+      failed := failed + 1;
+      IF first_state IS NULL THEN
+        first_state := e_state; first_code := e_code; first_index := i; first_detail := coalesce(nullif(e_detail, ''), e_code);
+      END IF;
+    END;
+  END LOOP;
+  IF failed = 0 THEN
+    RETURN to_jsonb(created);
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = first_state, MESSAGE = first_code,
+    DETAIL = format('%s of %s items were refused, so none was created. items[%s]: %s', failed, n, first_index, first_detail),
+    HINT = jsonb_build_object('errors', errors, 'codes', codes)::text;
+END $$;
+
+
+--
 -- Name: assignment_json(public.assignments); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -603,6 +685,18 @@ END $$;
 
 
 --
+-- Name: follow_up_overdue(text, timestamp with time zone, timestamp with time zone, integer, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+  SELECT p_status IN ('open', 'pending')
+     AND coalesce(p_last_contact, p_created_at) < ((p_now AT TIME ZONE p_tz) - make_interval(days => p_days)) AT TIME ZONE p_tz
+$$;
+
+
+--
 -- Name: is_valid_timezone(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -664,15 +758,17 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('jobs_follow_up_reminders'), hashtext(p_org::text));
   RETURN QUERY
   WITH candidates AS (
-    SELECT a.id, a.peer_mentor_id, a.chapter_id, coalesce(a.last_contact_date, a.created_at) AS basis
+    SELECT a.id, a.peer_mentor_id, a.chapter_id, a.status, a.last_contact_date, a.created_at,
+           coalesce(a.last_contact_date, a.created_at) AS basis
     FROM assignments a
     WHERE a.organization_id = p_org AND a.status IN ('open', 'pending')
-      AND coalesce(a.last_contact_date, a.created_at) < p_now - make_interval(days => o.reminder_threshold_days)
+      AND follow_up_overdue(a.status, a.last_contact_date, a.created_at, o.reminder_threshold_days, o.timezone, p_now)
   ), crossings AS (
     SELECT l.* FROM (
       SELECT c.*, 'reminder' AS level FROM candidates c
       UNION ALL
-      SELECT c.*, 'escalation' FROM candidates c WHERE c.basis < p_now - make_interval(days => o.escalation_threshold_days)) l
+      SELECT c.*, 'escalation' FROM candidates c
+      WHERE follow_up_overdue(c.status, c.last_contact_date, c.created_at, o.escalation_threshold_days, o.timezone, p_now)) l
     WHERE NOT EXISTS (SELECT 1 FROM follow_up_notices n WHERE n.assignment_id = l.id AND n.level = l.level AND n.basis = l.basis)
   ), noticed AS (
     INSERT INTO follow_up_notices (assignment_id, organization_id, level, basis, sent_at)
@@ -2989,6 +3085,15 @@ GRANT ALL ON FUNCTION public.assignment_create(p_peer_mentor uuid, p_contact uui
 
 
 --
+-- Name: FUNCTION assignment_create_batch(p_items jsonb, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.assignment_create_batch(p_items jsonb, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.assignment_create_batch(p_items jsonb, p_now timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.assignment_create_batch(p_items jsonb, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION assignment_json(a public.assignments); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3138,6 +3243,15 @@ GRANT ALL ON FUNCTION public.emit_change(p_org uuid, p_type text, p_chapter_ids 
 
 REVOKE ALL ON FUNCTION public.enqueue_outbox(p_org uuid, p_kind text, p_payload jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.enqueue_outbox(p_org uuid, p_kind text, p_payload jsonb) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) TO likeperson_worker;
 
 
 --
