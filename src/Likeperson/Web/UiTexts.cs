@@ -297,6 +297,8 @@ public static class UiTexts
         ["my.reactivated_done"] = ("Welcome back: your status is updated.", "Velkommen tilbake: statusen din er oppdatert."),
         ["my.reactivation_requested"] = ("Your reactivation is requested: your coordinator acknowledges it before you are active again.",
             "Du har bedt om å bli aktiv igjen: koordinatoren godkjenner det før du er aktiv."),
+        ["my.cert_expiring"] = ("Your certification expires on {0} (in {1} days). Renew it in time and tell your coordinator the new date, or you will be paused automatically.",
+            "Sertifiseringen din utløper {0} (om {1} dager). Forny den i tide og gi koordinatoren din den nye datoen, ellers blir du satt på pause automatisk."),
         ["my.cert_blocks"] = ("Your certification expired on {0}. Ask your coordinator to renew it; then you can reactivate.",
             "Sertifiseringen din gikk ut {0}. Be koordinatoren fornye den; deretter kan du aktivere deg igjen."),
         ["my.assignments"] = ("My assignments", "Mine oppdrag"),

@@ -23,7 +23,16 @@ public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, 
     public IReadOnlyList<BoardRow> OpenAssignments => Assignments.Where(r => r.Assignment.Status != AssignmentStatus.Completed).ToList();
     public List<PauseResponse> Pauses { get; private set; } = [];
     public string? Done { get; private set; }
-    public string Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), L.Zone).DateTime).ToString("yyyy-MM-dd");
+    public string Today => LocalToday.ToString("yyyy-MM-dd");
+    private DateOnly LocalToday => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), L.Zone).DateTime);
+
+    /// <summary>How many days ahead the page warns that the certification runs out (the mentor page's banner uses the same).</summary>
+    public const int CertificationWarningDays = 30;
+
+    public int? DaysToCertificationExpiry => Mentor?.CertificationExpiresAt is { } d ? d.DayNumber - LocalToday.DayNumber : null;
+
+    /// <summary>Expired (before today): reactivation would be refused (certification_expired), so it is not offered.</summary>
+    public bool CertificationExpired => DaysToCertificationExpiry < 0;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
