@@ -11,6 +11,7 @@ using Likeperson.Notifications;
 using Likeperson.Operations;
 using Likeperson.Organizations;
 using Likeperson.Realtime;
+using Likeperson.Reports;
 using Likeperson.Web;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -93,6 +94,7 @@ public static class LikepersonApp
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
         api.MapJobsApi();
+        api.MapReportsApi();
         app.MapWebUi(api);
         api.MapEventStream();
         if (app.Environment.IsDevelopment())

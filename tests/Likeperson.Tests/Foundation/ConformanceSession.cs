@@ -144,6 +144,15 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "PATCH", one, ai, 409, """{"notes": "after"}""");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 409, $$"""{"occurred_at": "{{occurred}}"}""");
 
+        // Reports
+        const string engagement = $"{V}/reports/engagement";
+        await Call(coordinator, "GET", engagement, $"{engagement}?from=2026-01-01&to=2026-03-31&chapter_id={org.ChapterA}", 200);
+        await Call(admin, "GET", engagement, engagement, 200);
+        await Call(admin, "GET", engagement, $"{engagement}?from=2026-03-31&to=2026-01-01", 422);
+        await Call(coordinator, "GET", engagement, $"{engagement}?chapter_id={org.ChapterB}", 404);
+        await Call(admin, "GET", engagement, $"{engagement}?chapter_id=x", 400);
+        await Call(mentor, "GET", engagement, engagement, 403);
+
         // Jobs and operations
         const string run = $"{V}/jobs/{{name}}/run";
         await Call(admin, "POST", run, $"{V}/jobs/reconciliation/run", 200);

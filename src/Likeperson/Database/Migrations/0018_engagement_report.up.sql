@@ -1,0 +1,202 @@
+-- The engagement report (GET /reports/engagement, the /reports page): per mentor in the caller's scope, for a period of
+-- dates in the organisation's time zone, days active and paused by kind, pauses, certification lapses, assignments and
+-- activities, with totals per chapter and mentor-days per month. One function, run as the caller (row-level security
+-- applies), so the endpoint, the downloads and the page read the same numbers in one round trip.
+
+-- A certification's expiry date is overwritten when it is renewed; a lapse's "expired on" and "renewed on" need the
+-- old date and the moment of the change, so every change is kept here (written by a trigger: no writer can forget it).
+CREATE TABLE certification_changes (
+  id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  mentor_id           uuid NOT NULL,
+  organization_id     uuid NOT NULL,
+  previous_expires_at date,
+  expires_at          date,
+  changed_at          timestamptz NOT NULL DEFAULT now(),
+  FOREIGN KEY (mentor_id, organization_id) REFERENCES peer_mentors (id, organization_id) ON DELETE CASCADE
+);
+CREATE INDEX certification_changes_mentor ON certification_changes (mentor_id, changed_at);
+ALTER TABLE certification_changes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY certification_changes_read ON certification_changes FOR SELECT USING (
+  organization_id = (SELECT auth_org_id()) AND (mentor_id = (SELECT current_person_id()) OR (SELECT auth_is_org_admin())
+                                                OR mentor_id = ANY ((SELECT auth_coordinated_mentors())::uuid[])));
+REVOKE ALL ON certification_changes FROM PUBLIC;
+GRANT SELECT ON certification_changes TO likeperson_app;
+GRANT SELECT, INSERT, DELETE ON certification_changes TO likeperson_worker;
+
+CREATE FUNCTION certification_changes_record() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  INSERT INTO certification_changes (mentor_id, organization_id, previous_expires_at, expires_at)
+  VALUES (NEW.id, NEW.organization_id, OLD.certification_expires_at, NEW.certification_expires_at);
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION certification_changes_record() FROM PUBLIC;
+CREATE TRIGGER peer_mentors_certification_changes AFTER UPDATE OF certification_expires_at ON peer_mentors
+  FOR EACH ROW WHEN (NEW.certification_expires_at IS DISTINCT FROM OLD.certification_expires_at)
+  EXECUTE FUNCTION certification_changes_record();
+
+-- Whole days of the interval [p_since, p_until) that fall in [p_lo, p_hi). The interval counts
+-- floor((p_until - p_since) / 24 h) whole days, exactly as a pause's duration_days; its k-th day (k = 1, 2, …) is
+-- complete at p_since + k × 24 h and belongs to the period in which it completes. So adjacent periods share an
+-- interval's days without losing or doubling one, and a period holding the whole interval counts duration_days,
+-- whatever local midnights or daylight-saving changes lie in between.
+CREATE FUNCTION report_whole_days(p_since timestamptz, p_until timestamptz, p_lo timestamptz, p_hi timestamptz) RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = public, pg_temp AS $$
+  SELECT greatest(0,
+    least(floor(extract(epoch FROM p_until - p_since) / 86400), ceil(extract(epoch FROM p_hi - p_since) / 86400) - 1)
+    - greatest(1, ceil(extract(epoch FROM p_lo - p_since) / 86400)) + 1)::int
+$$;
+
+-- The report as one JSON document (the API's shape). p_from / p_to default to the organisation's year to date. A period
+-- ends before it starts, or is longer than 366 days: 422 on the field. Only a coordinator (their chapters) or an org
+-- admin (the organisation) may read it: 403; a chapter outside that scope is 404.
+CREATE FUNCTION engagement_report(p_from date, p_to date, p_chapter uuid, p_now timestamptz) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+DECLARE
+  actor people;
+  org organizations;
+  today date;
+  f date;
+  t date;
+  lo timestamptz;
+  hi timestamptz;
+  scope uuid[];
+BEGIN
+  SELECT * INTO actor FROM people WHERE id = current_person_id();
+  IF actor.id IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No such person in any organisation.';
+  END IF;
+  SELECT * INTO org FROM organizations WHERE id = actor.organization_id;
+  IF NOT actor.org_admin AND cardinality(auth_coordinated_chapters()) = 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
+      DETAIL = 'Only coordinators (for their chapters) and org admins may read the engagement report.';
+  END IF;
+  today := (p_now AT TIME ZONE org.timezone)::date;
+  f := coalesce(p_from, date_trunc('year', today)::date);
+  t := coalesce(p_to, today);
+  IF t < f THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'to', DETAIL = 'to may not be before from.';
+  END IF;
+  IF t - f + 1 > 366 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'to', DETAIL = 'The period is at most 366 days.';
+  END IF;
+  scope := CASE WHEN actor.org_admin THEN (SELECT array_agg(id) FROM chapters WHERE organization_id = org.id)
+                ELSE auth_coordinated_chapters() END;
+  IF p_chapter IS NOT NULL THEN
+    IF NOT coalesce(p_chapter = ANY (scope), false) THEN
+      RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Chapter was not found.';
+    END IF;
+    scope := ARRAY[p_chapter];
+  END IF;
+  lo := f::timestamp AT TIME ZONE org.timezone;
+  hi := (t + 1)::timestamp AT TIME ZONE org.timezone;
+
+  RETURN (
+    WITH members AS (
+      SELECT DISTINCT c.person_id AS id FROM chapter_memberships c WHERE c.role = 'peer_mentor' AND c.chapter_id = ANY (scope)),
+    mentors AS (
+      SELECT m.id, p.display_name, m.certification_expires_at,
+             least(m.created_at, first.occurred_at) AS since, coalesce(first.previous_status, m.status) AS first_status,
+             first.occurred_at AS first_change, last.occurred_at AS last_change,
+             coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
+                       WHERE c.person_id = m.id AND c.role = 'peer_mentor'), '{}') AS chapter_ids
+      FROM members JOIN peer_mentors m ON m.id = members.id JOIN people p ON p.id = m.id
+      LEFT JOIN LATERAL (SELECT l.previous_status, l.occurred_at FROM mentor_status_log l WHERE l.mentor_id = m.id
+                         ORDER BY l.id LIMIT 1) first ON true
+      LEFT JOIN LATERAL (SELECT l.occurred_at FROM mentor_status_log l WHERE l.mentor_id = m.id
+                         ORDER BY l.id DESC LIMIT 1) last ON true
+      -- Left out: mentors who joined after the period, and those deactivated before it began.
+      WHERE least(m.created_at, first.occurred_at) < hi AND NOT (m.status = 'inactive' AND last.occurred_at < lo)),
+    -- The status log as intervals: each entry's new status lasts until the next entry (or now); before the first entry
+    -- the mentor had its previous status.
+    statuses AS (
+      SELECT l.mentor_id, l.new_status AS status, l.occurred_at AS since,
+             coalesce(lead(l.occurred_at) OVER (PARTITION BY l.mentor_id ORDER BY l.id), p_now) AS until
+      FROM mentor_status_log l WHERE l.mentor_id IN (SELECT id FROM mentors)
+      UNION ALL
+      SELECT m.id, m.first_status, m.since, coalesce(m.first_change, p_now) FROM mentors m),
+    active AS (
+      SELECT s.mentor_id, s.since, s.until FROM statuses s WHERE s.status = 'active' AND s.since < hi AND s.until > lo),
+    paused AS (
+      SELECT pr.id, pr.mentor_id, pr.kind, pr.paused_at AS since, coalesce(pr.ended_at, p_now) AS until
+      FROM pause_records pr
+      WHERE pr.mentor_id IN (SELECT id FROM mentors) AND pr.paused_at < hi AND coalesce(pr.ended_at, p_now) > lo),
+    lapses AS (
+      SELECT p.mentor_id, jsonb_agg(jsonb_build_object(
+               'expired_on', to_char(coalesce(renewal.previous_expires_at,
+                                              CASE WHEN renewal.id IS NULL THEN m.certification_expires_at END), 'YYYY-MM-DD'),
+               'paused_at', rfc3339(p.since),
+               'renewed_on', to_char((renewal.changed_at AT TIME ZONE org.timezone)::date, 'YYYY-MM-DD'))
+             ORDER BY p.since) AS items
+      FROM paused p JOIN mentors m ON m.id = p.mentor_id
+      -- The renewal: the first change after the auto-pause that moved the date later.
+      LEFT JOIN LATERAL (SELECT cc.* FROM certification_changes cc WHERE cc.mentor_id = p.mentor_id AND cc.changed_at >= p.since
+                           AND cc.expires_at > cc.previous_expires_at
+                         ORDER BY cc.changed_at, cc.id LIMIT 1) renewal ON true
+      WHERE p.kind = 'certification_expired'
+      GROUP BY p.mentor_id),
+    rows AS (
+      SELECT m.id, m.display_name, m.chapter_ids,
+        coalesce((SELECT sum(report_whole_days(a.since, a.until, lo, hi)) FROM active a WHERE a.mentor_id = m.id), 0)::int AS days_active,
+        coalesce((SELECT sum(report_whole_days(p.since, p.until, lo, hi)) FROM paused p WHERE p.mentor_id = m.id AND p.kind = 'voluntary'), 0)::int AS days_paused_voluntary,
+        coalesce((SELECT sum(report_whole_days(p.since, p.until, lo, hi)) FROM paused p WHERE p.mentor_id = m.id AND p.kind = 'coordinator'), 0)::int AS days_paused_by_coordinator,
+        coalesce((SELECT sum(report_whole_days(p.since, p.until, lo, hi)) FROM paused p WHERE p.mentor_id = m.id AND p.kind = 'certification_expired'), 0)::int AS days_paused_certification,
+        (SELECT count(*) FROM paused p WHERE p.mentor_id = m.id AND p.since >= lo)::int AS pauses,
+        coalesce((SELECT l.items FROM lapses l WHERE l.mentor_id = m.id), '[]') AS certification_lapses,
+        (SELECT count(*) FROM assignments a WHERE a.peer_mentor_id = m.id AND a.created_at >= lo AND a.created_at < hi)::int AS assignments_opened,
+        (SELECT count(*) FROM assignments a WHERE a.peer_mentor_id = m.id AND a.closed_at >= lo AND a.closed_at < hi)::int AS assignments_completed,
+        (SELECT count(*) FROM assignment_activities x JOIN assignments a ON a.id = x.assignment_id
+         WHERE a.peer_mentor_id = m.id AND x.occurred_at >= lo AND x.occurred_at < hi)::int AS activities,
+        -- Activities have no duration yet; once assignment_activities.duration_minutes exists this is its sum.
+        0 AS activity_minutes
+      FROM mentors m),
+    months AS (
+      SELECT greatest(g::date, f) AS first_day, least((g + interval '1 month')::date - 1, t) AS last_day
+      FROM generate_series(date_trunc('month', f::timestamp), t::timestamp, interval '1 month') g),
+    monthly AS (
+      SELECT to_char(mo.first_day, 'YYYY-MM') AS month, mo.first_day, mo.last_day,
+        coalesce((SELECT sum(report_whole_days(a.since, a.until, mo.first_day::timestamp AT TIME ZONE org.timezone,
+                                               (mo.last_day + 1)::timestamp AT TIME ZONE org.timezone)) FROM active a), 0)::int AS days_active,
+        coalesce((SELECT sum(report_whole_days(p.since, p.until, mo.first_day::timestamp AT TIME ZONE org.timezone,
+                                               (mo.last_day + 1)::timestamp AT TIME ZONE org.timezone)) FROM paused p), 0)::int AS days_paused
+      FROM months mo),
+    totals AS (
+      SELECT c.id, c.name, count(r.id)::int AS mentors,
+        coalesce(sum(r.days_active), 0)::int AS days_active,
+        coalesce(sum(r.days_paused_voluntary), 0)::int AS days_paused_voluntary,
+        coalesce(sum(r.days_paused_by_coordinator), 0)::int AS days_paused_by_coordinator,
+        coalesce(sum(r.days_paused_certification), 0)::int AS days_paused_certification,
+        coalesce(sum(r.pauses), 0)::int AS pauses,
+        coalesce(sum(jsonb_array_length(r.certification_lapses)), 0)::int AS certification_lapses,
+        coalesce(sum(r.assignments_opened), 0)::int AS assignments_opened,
+        coalesce(sum(r.assignments_completed), 0)::int AS assignments_completed,
+        coalesce(sum(r.activities), 0)::int AS activities,
+        coalesce(sum(r.activity_minutes), 0)::int AS activity_minutes
+      FROM chapters c LEFT JOIN rows r ON c.id = ANY (r.chapter_ids)
+      WHERE c.id = ANY (scope)
+      GROUP BY c.id, c.name)
+    SELECT jsonb_build_object(
+      'organization_id', org.id, 'organization_name', org.name, 'timezone', org.timezone,
+      'chapter_id', p_chapter, 'chapter_name', (SELECT name FROM chapters WHERE id = p_chapter),
+      'from', to_char(f, 'YYYY-MM-DD'), 'to', to_char(t, 'YYYY-MM-DD'),
+      'items', coalesce((SELECT jsonb_agg(jsonb_build_object(
+          'mentor_id', r.id, 'display_name', r.display_name, 'chapter_ids', to_jsonb(r.chapter_ids),
+          'days_active', r.days_active, 'days_paused_voluntary', r.days_paused_voluntary,
+          'days_paused_by_coordinator', r.days_paused_by_coordinator, 'days_paused_certification', r.days_paused_certification,
+          'pauses', r.pauses, 'certification_lapses', r.certification_lapses, 'assignments_opened', r.assignments_opened,
+          'assignments_completed', r.assignments_completed, 'activities', r.activities, 'activity_minutes', r.activity_minutes)
+        ORDER BY r.display_name, r.id) FROM rows r), '[]'),
+      'totals', coalesce((SELECT jsonb_agg(jsonb_build_object(
+          'chapter_id', x.id, 'chapter_name', x.name, 'mentors', x.mentors, 'days_active', x.days_active,
+          'days_paused_voluntary', x.days_paused_voluntary, 'days_paused_by_coordinator', x.days_paused_by_coordinator,
+          'days_paused_certification', x.days_paused_certification, 'pauses', x.pauses,
+          'certification_lapses', x.certification_lapses, 'assignments_opened', x.assignments_opened,
+          'assignments_completed', x.assignments_completed, 'activities', x.activities, 'activity_minutes', x.activity_minutes)
+        ORDER BY x.name, x.id) FROM totals x), '[]'),
+      'months', coalesce((SELECT jsonb_agg(jsonb_build_object('month', mo.month, 'days_active', mo.days_active,
+                                                              'days_paused', mo.days_paused) ORDER BY mo.first_day)
+                          FROM monthly mo), '[]')));
+END $$;
+REVOKE EXECUTE ON FUNCTION engagement_report(date, date, uuid, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION engagement_report(date, date, uuid, timestamptz) TO likeperson_app;
+GRANT EXECUTE ON FUNCTION report_whole_days(timestamptz, timestamptz, timestamptz, timestamptz) TO likeperson_app;
