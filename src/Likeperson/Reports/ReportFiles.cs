@@ -34,9 +34,16 @@ public static class ReportFiles
 
     public static FileContentHttpResult Download(EngagementReport report, Format format, HttpContext http)
     {
+        var (bytes, type) = Render(report, format, http);
+        return TypedResults.File(bytes, type);
+    }
+
+    /// <summary>The file's bytes and media type; sets its Content-Disposition on the response (the endpoint and the page).</summary>
+    public static (byte[] Bytes, string Type) Render(EngagementReport report, Format format, HttpContext http)
+    {
         var (bytes, type, extension) = format == Format.Csv ? (Csv(report), CsvType + "; charset=utf-8", "csv") : (Xlsx(report), XlsxType, "xlsx");
         http.Response.Headers.ContentDisposition = ContentDisposition(FileName(report, extension));
-        return TypedResults.File(bytes, type);
+        return (bytes, type);
     }
 
     public static readonly string[] Columns =
