@@ -73,6 +73,10 @@ public static class OpenApiNotes
           writes no status log row and emits no stream event; it does not reactivate a certification-paused mentor (reactivate does).
         - `GET /api/v1/mentors/{id}/pauses` is not paged: all records, oldest first, `next_cursor` always null. `duration_days` counts whole
           days from `paused_at` to `ended_at` (to now while live).
+        - `GET /api/v1/reports/engagement`: `from`/`to` are dates in the organisation's time zone (default its year to date; at most
+          366 days; 422 on the field otherwise); a `chapter_id` outside the caller's scope is 404. Days count whole 24-hour days exactly
+          as `duration_days`, each given to the period in which it completes (docs/reports.md). `Accept: text/csv` (UTF-8 with BOM) or the
+          xlsx type gives the same report as a file with `Content-Disposition: attachment; filename="…"; filename*=UTF-8''…`.
         - `GET /api/v1/roster/paused`: a peer mentor's scope is themself; a `chapter_id` outside the caller's scope gives an empty page;
           `open_assignment_count` counts open and pending assignments; ties in `paused_at` are broken by mentor id (ascending).
           `sort` (optional) is `paused_since` (newest pause first), `expected_return` (soonest first, none last) or `name`; each puts

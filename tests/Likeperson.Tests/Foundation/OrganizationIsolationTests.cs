@@ -41,6 +41,7 @@ public sealed class OrganizationIsolationTests(FoundationDatabase db) : IClassFi
                 INSERT INTO reconciliation_discrepancies (run_id, organization_id, mentor_id, kind, detail{{lastSeen.Item1}})
                 VALUES (@run, @Id, @MentorA, 'status_mismatch', 'test'{{lastSeen.Item2}});
                 INSERT INTO follow_up_notices (assignment_id, organization_id, level, basis) VALUES (@assignment, @Id, 'reminder', now());
+                UPDATE peer_mentors SET certification_expires_at = current_date + 400 WHERE id = @MentorA; -- a certification_changes row
                 SELECT enqueue_outbox(@Id, 'mentor_status_changed', '{}');
                 SELECT emit_change(@Id, 'assignment.created', ARRAY[@ChapterA], @MentorA, NULL, '{}');
                 SELECT emit_change(@Id, 'notification.created', '{}', NULL, @Admin, '{}');
