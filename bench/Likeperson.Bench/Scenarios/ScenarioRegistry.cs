@@ -11,5 +11,6 @@ public static class ScenarioRegistry
         new PushScenario(),
         new JobsScenario(),
         new StreamScenario(),
+        new EngagementScenario(),
     ];
 }

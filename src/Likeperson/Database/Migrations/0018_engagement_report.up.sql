@@ -41,10 +41,13 @@ CREATE TRIGGER peer_mentors_certification_changes AFTER UPDATE OF certification_
 -- interval's days without losing or doubling one, and a period holding the whole interval counts duration_days,
 -- whatever local midnights or daylight-saving changes lie in between.
 CREATE FUNCTION report_whole_days(p_since timestamptz, p_until timestamptz, p_lo timestamptz, p_hi timestamptz) RETURNS int
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = public, pg_temp AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  -- No SET clause, so PostgreSQL inlines it (it runs once per interval and month). Seconds as double precision
+  -- (date_part), not numeric (extract), for speed: whole multiples of a day stay exact, and a
+  -- microsecond more or less still moves floor and ceil over spans of many years.
   SELECT greatest(0,
-    least(floor(extract(epoch FROM p_until - p_since) / 86400), ceil(extract(epoch FROM p_hi - p_since) / 86400) - 1)
-    - greatest(1, ceil(extract(epoch FROM p_lo - p_since) / 86400)) + 1)::int
+    least(floor(date_part('epoch', p_until - p_since) / 86400), ceil(date_part('epoch', p_hi - p_since) / 86400) - 1)
+    - greatest(1, ceil(date_part('epoch', p_lo - p_since) / 86400)) + 1)::int
 $$;
 
 -- The report as one JSON document (the API's shape). p_from / p_to default to the organisation's year to date. A period
@@ -93,20 +96,21 @@ BEGIN
 
   RETURN (
     WITH members AS (
-      SELECT DISTINCT c.person_id AS id FROM chapter_memberships c WHERE c.role = 'peer_mentor' AND c.chapter_id = ANY (scope)),
+      SELECT c.person_id, c.chapter_id FROM chapter_memberships c WHERE c.role = 'peer_mentor' AND c.chapter_id = ANY (scope)),
     mentors AS (
       SELECT m.id, p.display_name, m.certification_expires_at,
              least(m.created_at, first.occurred_at) AS since, coalesce(first.previous_status, m.status) AS first_status,
-             first.occurred_at AS first_change, last.occurred_at AS last_change,
+             first.occurred_at AS first_change,
              coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
                        WHERE c.person_id = m.id AND c.role = 'peer_mentor'), '{}') AS chapter_ids
-      FROM members JOIN peer_mentors m ON m.id = members.id JOIN people p ON p.id = m.id
+      FROM peer_mentors m JOIN people p ON p.id = m.id
       LEFT JOIN LATERAL (SELECT l.previous_status, l.occurred_at FROM mentor_status_log l WHERE l.mentor_id = m.id
                          ORDER BY l.id LIMIT 1) first ON true
       LEFT JOIN LATERAL (SELECT l.occurred_at FROM mentor_status_log l WHERE l.mentor_id = m.id
                          ORDER BY l.id DESC LIMIT 1) last ON true
-      -- Left out: mentors who joined after the period, and those deactivated before it began.
-      WHERE least(m.created_at, first.occurred_at) < hi AND NOT (m.status = 'inactive' AND last.occurred_at < lo)),
+      WHERE m.id IN (SELECT person_id FROM members)
+        -- Left out: mentors who joined after the period, and those deactivated before it began.
+        AND least(m.created_at, first.occurred_at) < hi AND NOT (m.status = 'inactive' AND last.occurred_at < lo)),
     -- The status log as intervals: each entry's new status lasts until the next entry (or now); before the first entry
     -- the mentor had its previous status.
     statuses AS (
@@ -115,12 +119,22 @@ BEGIN
       FROM mentor_status_log l WHERE l.mentor_id IN (SELECT id FROM mentors)
       UNION ALL
       SELECT m.id, m.first_status, m.since, coalesce(m.first_change, p_now) FROM mentors m),
+    -- An interval ending exactly at a period's start still gives it the day that completes at that instant: >= lo.
     active AS (
-      SELECT s.mentor_id, s.since, s.until FROM statuses s WHERE s.status = 'active' AND s.since < hi AND s.until > lo),
+      SELECT s.mentor_id, s.since, s.until FROM statuses s WHERE s.status = 'active' AND s.since < hi AND s.until >= lo),
     paused AS (
       SELECT pr.id, pr.mentor_id, pr.kind, pr.paused_at AS since, coalesce(pr.ended_at, p_now) AS until
       FROM pause_records pr
-      WHERE pr.mentor_id IN (SELECT id FROM mentors) AND pr.paused_at < hi AND coalesce(pr.ended_at, p_now) > lo),
+      WHERE pr.mentor_id IN (SELECT id FROM mentors) AND pr.paused_at < hi AND coalesce(pr.ended_at, p_now) >= lo),
+    active_days AS (
+      SELECT a.mentor_id, sum(report_whole_days(a.since, a.until, lo, hi))::int AS days FROM active a GROUP BY a.mentor_id),
+    paused_days AS (
+      SELECT p.mentor_id,
+             coalesce(sum(report_whole_days(p.since, p.until, lo, hi)) FILTER (WHERE p.kind = 'voluntary'), 0)::int AS voluntary,
+             coalesce(sum(report_whole_days(p.since, p.until, lo, hi)) FILTER (WHERE p.kind = 'coordinator'), 0)::int AS coordinator,
+             coalesce(sum(report_whole_days(p.since, p.until, lo, hi)) FILTER (WHERE p.kind = 'certification_expired'), 0)::int AS certification,
+             count(*) FILTER (WHERE p.since >= lo)::int AS pauses
+      FROM paused p GROUP BY p.mentor_id),
     lapses AS (
       SELECT p.mentor_id, jsonb_agg(jsonb_build_object(
                'expired_on', to_char(coalesce(renewal.previous_expires_at,
@@ -135,30 +149,38 @@ BEGIN
                          ORDER BY cc.changed_at, cc.id LIMIT 1) renewal ON true
       WHERE p.kind = 'certification_expired'
       GROUP BY p.mentor_id),
+    work AS (
+      SELECT a.peer_mentor_id AS mentor_id,
+             count(*) FILTER (WHERE a.created_at >= lo AND a.created_at < hi)::int AS opened,
+             count(*) FILTER (WHERE a.closed_at >= lo AND a.closed_at < hi)::int AS completed
+      FROM assignments a WHERE a.peer_mentor_id IN (SELECT id FROM mentors) AND (a.created_at < hi AND coalesce(a.closed_at, hi) >= lo)
+      GROUP BY a.peer_mentor_id),
+    activity AS (
+      SELECT a.peer_mentor_id AS mentor_id, count(*)::int AS activities,
+             -- Activities have no duration yet; once assignment_activities.duration_minutes exists this is its sum.
+             0 AS minutes
+      FROM assignment_activities x JOIN assignments a ON a.id = x.assignment_id
+      WHERE a.peer_mentor_id IN (SELECT id FROM mentors) AND x.occurred_at >= lo AND x.occurred_at < hi
+      GROUP BY a.peer_mentor_id),
     rows AS (
-      SELECT m.id, m.display_name, m.chapter_ids,
-        coalesce((SELECT sum(report_whole_days(a.since, a.until, lo, hi)) FROM active a WHERE a.mentor_id = m.id), 0)::int AS days_active,
-        coalesce((SELECT sum(report_whole_days(p.since, p.until, lo, hi)) FROM paused p WHERE p.mentor_id = m.id AND p.kind = 'voluntary'), 0)::int AS days_paused_voluntary,
-        coalesce((SELECT sum(report_whole_days(p.since, p.until, lo, hi)) FROM paused p WHERE p.mentor_id = m.id AND p.kind = 'coordinator'), 0)::int AS days_paused_by_coordinator,
-        coalesce((SELECT sum(report_whole_days(p.since, p.until, lo, hi)) FROM paused p WHERE p.mentor_id = m.id AND p.kind = 'certification_expired'), 0)::int AS days_paused_certification,
-        (SELECT count(*) FROM paused p WHERE p.mentor_id = m.id AND p.since >= lo)::int AS pauses,
-        coalesce((SELECT l.items FROM lapses l WHERE l.mentor_id = m.id), '[]') AS certification_lapses,
-        (SELECT count(*) FROM assignments a WHERE a.peer_mentor_id = m.id AND a.created_at >= lo AND a.created_at < hi)::int AS assignments_opened,
-        (SELECT count(*) FROM assignments a WHERE a.peer_mentor_id = m.id AND a.closed_at >= lo AND a.closed_at < hi)::int AS assignments_completed,
-        (SELECT count(*) FROM assignment_activities x JOIN assignments a ON a.id = x.assignment_id
-         WHERE a.peer_mentor_id = m.id AND x.occurred_at >= lo AND x.occurred_at < hi)::int AS activities,
-        -- Activities have no duration yet; once assignment_activities.duration_minutes exists this is its sum.
-        0 AS activity_minutes
-      FROM mentors m),
+      SELECT m.id, m.display_name, m.chapter_ids, coalesce(ad.days, 0) AS days_active,
+        coalesce(pd.voluntary, 0) AS days_paused_voluntary, coalesce(pd.coordinator, 0) AS days_paused_by_coordinator,
+        coalesce(pd.certification, 0) AS days_paused_certification, coalesce(pd.pauses, 0) AS pauses,
+        coalesce(l.items, '[]') AS certification_lapses, coalesce(w.opened, 0) AS assignments_opened,
+        coalesce(w.completed, 0) AS assignments_completed, coalesce(x.activities, 0) AS activities,
+        coalesce(x.minutes, 0) AS activity_minutes
+      FROM mentors m
+      LEFT JOIN active_days ad ON ad.mentor_id = m.id LEFT JOIN paused_days pd ON pd.mentor_id = m.id
+      LEFT JOIN lapses l ON l.mentor_id = m.id LEFT JOIN work w ON w.mentor_id = m.id LEFT JOIN activity x ON x.mentor_id = m.id),
     months AS (
-      SELECT greatest(g::date, f) AS first_day, least((g + interval '1 month')::date - 1, t) AS last_day
+      SELECT to_char(g, 'YYYY-MM') AS month, greatest(g::date, f) AS first_day,
+             greatest(g::date, f)::timestamp AT TIME ZONE org.timezone AS mlo,
+             (least((g + interval '1 month')::date - 1, t) + 1)::timestamp AT TIME ZONE org.timezone AS mhi
       FROM generate_series(date_trunc('month', f::timestamp), t::timestamp, interval '1 month') g),
     monthly AS (
-      SELECT to_char(mo.first_day, 'YYYY-MM') AS month, mo.first_day, mo.last_day,
-        coalesce((SELECT sum(report_whole_days(a.since, a.until, mo.first_day::timestamp AT TIME ZONE org.timezone,
-                                               (mo.last_day + 1)::timestamp AT TIME ZONE org.timezone)) FROM active a), 0)::int AS days_active,
-        coalesce((SELECT sum(report_whole_days(p.since, p.until, mo.first_day::timestamp AT TIME ZONE org.timezone,
-                                               (mo.last_day + 1)::timestamp AT TIME ZONE org.timezone)) FROM paused p), 0)::int AS days_paused
+      SELECT mo.month, mo.first_day,
+        coalesce((SELECT sum(report_whole_days(a.since, a.until, mo.mlo, mo.mhi)) FROM active a WHERE a.since < mo.mhi AND a.until >= mo.mlo), 0)::int AS days_active,
+        coalesce((SELECT sum(report_whole_days(p.since, p.until, mo.mlo, mo.mhi)) FROM paused p WHERE p.since < mo.mhi AND p.until >= mo.mlo), 0)::int AS days_paused
       FROM months mo),
     totals AS (
       SELECT c.id, c.name, count(r.id)::int AS mentors,
@@ -172,7 +194,7 @@ BEGIN
         coalesce(sum(r.assignments_completed), 0)::int AS assignments_completed,
         coalesce(sum(r.activities), 0)::int AS activities,
         coalesce(sum(r.activity_minutes), 0)::int AS activity_minutes
-      FROM chapters c LEFT JOIN rows r ON c.id = ANY (r.chapter_ids)
+      FROM chapters c LEFT JOIN members mb ON mb.chapter_id = c.id LEFT JOIN rows r ON r.id = mb.person_id
       WHERE c.id = ANY (scope)
       GROUP BY c.id, c.name)
     SELECT jsonb_build_object(
