@@ -54,8 +54,11 @@ public static class OpenApiNotes
           new version. A stale `If-Match` (checked first) is 412; `If-Match: *` matches any version; one entity tag per request.
           Any change to a completed assignment is 409 `assignment_closed`, also when it only repeats `completed`.
         - `POST /api/v1/assignments/{id}/activities` (the assigned mentor, the chapter's coordinators, org admins) answers 201 with
-          `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at}`; `kind` is free text of 1 to 50 characters (default `contact`),
-          `note` at most 2000; an activity on a completed assignment is 409 `assignment_closed`.
+          `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at, duration_minutes, participants, mode}`; `kind` is free text of
+          1 to 50 characters (default `contact`), `note` at most 2000, `duration_minutes` 1 to 1440 (optional), `participants` at least 1
+          (default 1), `mode` one of `in_person`, `phone`, `video`, `written` (optional); a value out of bounds is 422 `validation_failed`
+          naming its field. An activity on a completed assignment is 409 `assignment_closed`; on an assignment whose mentor is not
+          `active`, 422 `peer_mentor_not_active`.
         - Malformed text: a JSON body that is not valid UTF-8, holds a lone surrogate escape (`"\ud800"`), nests deeper than 64
           levels, repeats a member within one object, or is not well-formed JSON is 400 `malformed_request` on every endpoint,
           before anything is read or changed.
@@ -116,6 +119,6 @@ public static class OpenApiNotes
           `roles` among `org_admin`, `coordinator`, `peer_mentor`; read from the database, never from token claims. A subject that is no person is 404.
         - `GET /api/v1/assignments/{id}/activities?limit=&cursor=` (whoever may read the assignment; otherwise 404): its recorded
           activities newest first by `occurred_at`, `{id, assignment_id, occurred_at, kind, note, recorded_by, recorded_by_display_name,
-          created_at}`; the name is null where the caller may not see that person.
+          created_at, duration_minutes, participants, mode}`; the name is null where the caller may not see that person.
         """;
 }

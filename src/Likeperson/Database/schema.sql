@@ -77,23 +77,30 @@ CREATE TABLE public.assignment_activities (
     note text,
     recorded_by uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    duration_minutes integer,
+    participants integer DEFAULT 1 NOT NULL,
+    mode text,
+    CONSTRAINT assignment_activities_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
     CONSTRAINT assignment_activities_kind_length CHECK (((char_length(kind) >= 1) AND (char_length(kind) <= 50))),
+    CONSTRAINT assignment_activities_mode_valid CHECK ((mode = ANY (ARRAY['in_person'::text, 'phone'::text, 'video'::text, 'written'::text]))),
     CONSTRAINT assignment_activities_not_in_future CHECK ((occurred_at <= (created_at + '00:01:00'::interval))),
-    CONSTRAINT assignment_activities_note_length CHECK ((char_length(note) <= 2000))
+    CONSTRAINT assignment_activities_note_length CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT assignment_activities_participants_positive CHECK ((participants >= 1))
 );
 
 
 --
--- Name: activity_record(uuid, timestamp with time zone, text, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+-- Name: activity_record(uuid, timestamp with time zone, text, text, timestamp with time zone, integer, integer, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) RETURNS public.assignment_activities
+CREATE FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer DEFAULT NULL::integer, p_participants integer DEFAULT NULL::integer, p_mode text DEFAULT NULL::text) RETURNS public.assignment_activities
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
   actor people := acting_person();
   a assignments;
+  m peer_mentors;
   act assignment_activities;
 BEGIN
   IF p_occurred_at IS NULL OR p_occurred_at > p_now THEN
@@ -106,13 +113,33 @@ BEGIN
   IF char_length(p_note) > 2000 THEN
     RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'note', DETAIL = 'note may be at most 2000 characters.';
   END IF;
+  IF p_duration_minutes NOT BETWEEN 1 AND 1440 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'duration_minutes',
+      DETAIL = 'duration_minutes is a whole number of minutes from 1 to 1440.';
+  END IF;
+  IF p_participants < 1 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'participants',
+      DETAIL = 'participants is at least 1.';
+  END IF;
+  IF p_mode NOT IN ('in_person', 'phone', 'video', 'written') THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'mode',
+      DETAIL = 'mode is one of in_person, phone, video, written.';
+  END IF;
   a := assignment_lock_for(actor, p_assignment, true);
   IF a.status = 'completed' THEN
     RAISE EXCEPTION USING ERRCODE = 'LP409', MESSAGE = 'assignment_closed',
       DETAIL = 'A completed assignment cannot change; activities are recorded on open or pending assignments.';
   END IF;
-  INSERT INTO assignment_activities (assignment_id, organization_id, occurred_at, kind, note, recorded_by, created_at)
-  VALUES (a.id, a.organization_id, p_occurred_at, btrim(coalesce(p_kind, 'contact')), p_note, actor.id, p_now)
+  -- Shared lock: a pause (which updates the row) waits for this activity, and this one sees a pause that committed.
+  SELECT * INTO m FROM peer_mentors WHERE id = a.peer_mentor_id FOR SHARE;
+  IF m.status <> 'active' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'peer_mentor_not_active',
+      DETAIL = format('The assignment''s peer mentor is %s; only an active mentor''s activities are recorded.', m.status);
+  END IF;
+  INSERT INTO assignment_activities (assignment_id, organization_id, occurred_at, kind, note, recorded_by, created_at,
+    duration_minutes, participants, mode)
+  VALUES (a.id, a.organization_id, p_occurred_at, btrim(coalesce(p_kind, 'contact')), p_note, actor.id, p_now,
+    p_duration_minutes, coalesce(p_participants, 1), p_mode)
   RETURNING * INTO act;
   -- Last, because the change event (from the update trigger) must be the transaction's last step.
   UPDATE assignments SET last_contact_date = p_occurred_at
@@ -3038,12 +3065,12 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.assignment_activities TO likep
 
 
 --
--- Name: FUNCTION activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_app;
-GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_worker;
+REVOKE ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text) TO likeperson_app;
+GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text) TO likeperson_worker;
 
 
 --

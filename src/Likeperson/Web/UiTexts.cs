@@ -525,5 +525,25 @@ public static class UiTexts
         ["dispatch.error.organization_mismatch"] = ("The peer mentor and the contact belong to different organisations.",
             "Likepersonen og kontakten tilhører ulike organisasjoner."),
         // ---- end of dispatch ----
+        // ---- Activities that count: duration, participants, mode (activities helper) ----
+        ["activity.duration"] = ("Duration in minutes (optional)", "Varighet i minutter (valgfritt)"),
+        ["activity.duration_help"] = ("1 to 1440 minutes.", "1 til 1440 minutter."),
+        ["activity.participants"] = ("Participants", "Deltakere"),
+        ["activity.mode"] = ("How it happened", "Hvordan det foregikk"),
+        ["activity.mode.none"] = ("Not given", "Ikke oppgitt"),
+        ["activity.mode.in_person"] = ("In person", "Fysisk oppmøte"),
+        ["activity.mode.phone"] = ("Phone", "Telefon"),
+        ["activity.mode.video"] = ("Video", "Video"),
+        ["activity.mode.written"] = ("Written (message, letter)", "Skriftlig (melding, brev)"),
+        ["activity.duration_text"] = ("{0} min", "{0} min"),
+        ["activity.participants_text"] = ("{0} participants", "{0} deltakere"),
+        ["assignment.error.duration_minutes"] = ("Give the duration as whole minutes from 1 to 1440, or leave it empty.",
+            "Oppgi varigheten i hele minutter fra 1 til 1440, eller la feltet stå tomt."),
+        ["assignment.error.participants"] = ("Give the number of participants as a whole number, at least 1.",
+            "Oppgi antall deltakere som et helt tall, minst 1."),
+        ["assignment.error.mode"] = ("Choose one of the ways offered.", "Velg en av måtene som tilbys."),
+        ["assignment.mentor_not_active"] = ("The peer mentor is not active (paused or inactive), so no new contact can be recorded now.",
+            "Likepersonen er ikke aktiv (pauset eller inaktiv), så ny kontakt kan ikke registreres nå."),
+        // ---- end of activities that count ----
     };
 }

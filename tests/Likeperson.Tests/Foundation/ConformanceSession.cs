@@ -133,8 +133,9 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "PATCH", one, ai, 412, """{"notes": "x"}""", ifMatch: "\"999\"");
         await Call(coordinator, "PATCH", one, ai, 422, $$"""{"peer_mentor_id": "{{org.MentorB}}"}""");
         var occurred = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
-        await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 201, $$"""{"occurred_at": "{{occurred}}", "kind": "phone", "note": "Called"}""");
+        await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 201, $$"""{"occurred_at": "{{occurred}}", "kind": "phone", "note": "Called", "duration_minutes": 25, "participants": 2, "mode": "phone"}""");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 422, "{}");
+        await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 422, $$"""{"occurred_at": "{{occurred}}", "duration_minutes": 0}""");
         await Call(mentor, "GET", $"{one}/activities", $"{ai}/activities", 200);
         await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=1", 200);
         await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=0", 422);
