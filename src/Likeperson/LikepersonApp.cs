@@ -90,6 +90,7 @@ public static class LikepersonApp
         api.MapPeopleApi();
         api.MapContactsApi();
         api.MapMentorsApi();
+        api.MapChapterFeedApi();
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
         api.MapJobsApi();

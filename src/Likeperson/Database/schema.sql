@@ -636,6 +636,33 @@ CREATE FUNCTION public.change_events_prune(p_before timestamp with time zone) RE
 
 
 --
+-- Name: chapter_public_mentors(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  ch chapters;
+  today date;
+BEGIN
+  SELECT * INTO ch FROM chapters WHERE id = p_chapter;
+  IF ch.id IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Chapter was not found.';
+  END IF;
+  SELECT (p_now AT TIME ZONE o.timezone)::date INTO today FROM organizations o WHERE o.id = ch.organization_id;
+  RETURN jsonb_build_object('items', coalesce((
+    SELECT jsonb_agg(jsonb_build_object('display_name', p.display_name) ORDER BY p.display_name, p.id)
+    FROM chapter_memberships cm
+    JOIN peer_mentors m ON m.id = cm.person_id
+    JOIN people p ON p.id = m.id
+    WHERE cm.chapter_id = ch.id AND cm.role = 'peer_mentor'
+      AND m.status = 'active' AND m.listed_publicly AND m.certification_expires_at >= today), '[]'::jsonb));
+END $$;
+
+
+--
 -- Name: current_person_id(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -882,6 +909,7 @@ CREATE TABLE public.peer_mentors (
     certification_expires_at date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    listed_publicly boolean DEFAULT false NOT NULL,
     CONSTRAINT peer_mentors_status_valid CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text, 'pending_reactivation'::text, 'inactive'::text]))),
     CONSTRAINT peer_mentors_version_positive CHECK ((version > 0))
 );
@@ -1036,6 +1064,37 @@ CREATE FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integ
     SET search_path TO 'public', 'pg_temp'
     AS $$
   SELECT mentor_transition(p_mentor, 'reactivate', NULL, NULL, p_expected_version, p_now, acting_person()) $$;
+
+
+--
+-- Name: mentor_set_listing(uuid, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) RETURNS public.peer_mentors
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  actor people := acting_person();
+  m peer_mentors;
+  relation text;
+BEGIN
+  SELECT * INTO m FROM peer_mentors WHERE id = p_mentor FOR UPDATE;
+  relation := CASE WHEN m.id IS NULL THEN NULL ELSE mentor_actor_relation(actor, m.id, m.organization_id) END;
+  IF relation IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Mentor was not found.';
+  END IF;
+  IF relation <> 'self' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
+      DETAIL = 'Only the mentor chooses whether their name is shown on the chapter website.';
+  END IF;
+  IF p_listed IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'listed_publicly',
+      DETAIL = 'listed_publicly is required (true or false).';
+  END IF;
+  UPDATE peer_mentors SET listed_publicly = p_listed WHERE id = m.id RETURNING * INTO m;
+  RETURN m;
+END $$;
 
 
 --
@@ -3240,6 +3299,15 @@ GRANT ALL ON FUNCTION public.change_events_prune(p_before timestamp with time zo
 
 
 --
+-- Name: FUNCTION chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION current_person_id(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3414,6 +3482,15 @@ GRANT ALL ON FUNCTION public.mentor_pause(p_mentor uuid, p_reason text, p_expect
 REVOKE ALL ON FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integer, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integer, p_now timestamp with time zone) TO likeperson_app;
 GRANT ALL ON FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integer, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION mentor_set_listing(p_mentor uuid, p_listed boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) TO likeperson_app;
+GRANT ALL ON FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) TO likeperson_worker;
 
 
 --

@@ -545,5 +545,15 @@ public static class UiTexts
         ["assignment.mentor_not_active"] = ("The peer mentor is not active (paused or inactive), so no new contact can be recorded now.",
             "Likepersonen er ikke aktiv (pauset eller inaktiv), så ny kontakt kan ikke registreres nå."),
         // ---- end of activities that count ----
+        // ---- The chapter website feed: the opt-in on /my (activities helper) ----
+        ["my.listing_title"] = ("Chapter website", "Lokallagets nettside"),
+        ["my.listing_label"] = ("Show my name on the chapter website", "Vis navnet mitt på lokallagets nettside"),
+        ["my.listing_help"] = ("Only your name is shown, and only while you are active with a valid certification; a pause or an expired certification hides it at once.",
+            "Bare navnet ditt vises, og bare mens du er aktiv med gyldig sertifisering; en pause eller utløpt sertifisering skjuler det straks."),
+        ["my.listing_save"] = ("Save website choice", "Lagre valget for nettsiden"),
+        ["my.listed_done"] = ("Your name is shown on the chapter website while you are active and certified.",
+            "Navnet ditt vises på lokallagets nettside mens du er aktiv og sertifisert."),
+        ["my.unlisted_done"] = ("Your name is no longer shown on the chapter website.", "Navnet ditt vises ikke lenger på lokallagets nettside."),
+        // ---- end of the chapter website feed ----
     };
 }

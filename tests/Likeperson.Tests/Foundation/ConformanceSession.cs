@@ -81,6 +81,12 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "POST", $"{m}/reactivation/acknowledge", $"{me}/reactivation/acknowledge", 200);
         await Call(coordinator, "PUT", $"{m}/certification", $"{me}/certification", 200, """{"expires_at": "2031-01-01"}""");
         await Call(coordinator, "PUT", $"{m}/certification", $"{me}/certification", 422, "{}");
+        await Call(mentor, "PUT", $"{m}/listing", $"{me}/listing", 200, """{"listed_publicly": true}""");
+        await Call(coordinator, "PUT", $"{m}/listing", $"{me}/listing", 403, """{"listed_publicly": false}""");
+        await Call(mentor, "PUT", $"{m}/listing", $"{me}/listing", 422, "{}");
+        const string feed = $"{V}/public/chapters/{{chapterId}}/mentors";
+        await Call(_server.Anonymous(), "GET", feed, $"{V}/public/chapters/{org.ChapterA}/mentors", 200);
+        await Call(_server.Anonymous(), "GET", feed, $"{V}/public/chapters/{Guid.NewGuid()}/mentors", 404);
         var me2 = $"{V}/mentors/{org.MentorA2}";
         await Call(coordinator, "POST", $"{m}/deactivate", me2 + "/deactivate", 422, "{}");
         await Call(coordinator, "POST", $"{m}/deactivate", me2 + "/deactivate", 200, """{"reason": "Moved away"}""");
@@ -159,7 +165,7 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
 
         return new Dictionary<string, string>
         {
-            ["orgId"] = org.Id.ToString(), ["personId"] = personId, ["mentorId"] = org.MentorA.ToString(), ["contactId"] = org.ContactA.ToString(),
+            ["orgId"] = org.Id.ToString(), ["chapterId"] = org.ChapterA.ToString(), ["personId"] = personId, ["mentorId"] = org.MentorA.ToString(), ["contactId"] = org.ContactA.ToString(),
             ["assignmentId"] = assignmentId, ["pauseId"] = pauseId, ["id"] = notificationId, ["token"] = "conformance-device", ["name"] = "reconciliation",
         };
     }
