@@ -117,6 +117,10 @@ public static class OpenApiNotes
           a slot had no run 15 minutes after its time, or expired certifications are still active 30 minutes after the nightly slot.
         - `GET /api/v1/me` (any person): `{person: {id, display_name}, organization: {id, name, timezone}, roles, chapters: [{id, name, roles}]}`,
           `roles` among `org_admin`, `coordinator`, `peer_mentor`; read from the database, never from token claims. A subject that is no person is 404.
+        - `GET /api/v1/public/chapters/{chapter_id}/mentors` (no authentication): `{items: [{display_name}]}`, the chapter's mentors who are
+          `active`, whose certification has not expired in the organisation's time zone and who set `listed_publicly`
+          (`PUT /api/v1/mentors/{id}/listing`, the mentor only: coordinators and admins 403). `ETag`, `Cache-Control: public, max-age=60`,
+          304 on a matching `If-None-Match`; an unknown chapter is 404.
         - `GET /api/v1/assignments/{id}/activities?limit=&cursor=` (whoever may read the assignment; otherwise 404): its recorded
           activities newest first by `occurred_at`, `{id, assignment_id, occurred_at, kind, note, recorded_by, recorded_by_display_name,
           created_at, duration_minutes, participants, mode}`; the name is null where the caller may not see that person.
