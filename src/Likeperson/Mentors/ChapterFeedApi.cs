@@ -13,7 +13,7 @@ public sealed record ChapterFeedItem(string DisplayName);
 /// <summary>
 /// The chapter website feed, `GET /public/chapters/{chapter_id}/mentors`: no authentication, display names only. The rule
 /// (active, certification not expired in the organisation's time zone, opted in) is the SQL function
-/// chapter_public_mentors (migration 0019), read at request time, so a pause or an expiry removes a mentor at once; the
+/// chapter_public_mentors (migration 0021), read at request time, so a pause or an expiry removes a mentor at once; the
 /// 60 s public cache is the only delay a website sees. The ETag is a hash of the body: an unchanged list answers
 /// If-None-Match with 304.
 /// </summary>

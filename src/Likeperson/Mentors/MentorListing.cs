@@ -14,7 +14,7 @@ public sealed record MentorListingResponse(Guid MentorId, bool ListedPublicly);
 
 /// <summary>
 /// A mentor's opt-in to the chapter website feed (<see cref="ChapterFeedApi"/>). Every rule (only the mentor themself:
-/// coordinators and admins 403, anyone else 404; a value is required) is mentor_set_listing's (migration 0019); the
+/// coordinators and admins 403, anyone else 404; a value is required) is mentor_set_listing's (migration 0021); the
 /// endpoint and `/my` save through <see cref="SetAsync"/>.
 /// </summary>
 public static class MentorListing
