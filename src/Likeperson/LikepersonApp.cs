@@ -35,7 +35,8 @@ public static class LikepersonApp
         services.TryAddSingleton(TimeProvider.System); // Try: tests replace the clock before this runs
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedPostgresLifetime>()); // first, so it stops last
         // The options are read (and checked) before the database starts, so a bad value fails at once.
-        services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
+        var auth = AuthSettings.FromConfiguration(config, builder.Environment);
+        services.AddSingleton(auth);
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
         services.AddJobs(config);
@@ -53,8 +54,7 @@ public static class LikepersonApp
         services.AddSingleton<DatabaseListener>(); // the one LISTEN connection: stream fan-out and notification wake-ups
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseListener>());
 
-        services.AddAuthentication(BearerAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+        services.AddBearerAuthentication(auth);
         services.AddAuthorization();
         services.AddWriteRateLimit(config);
         services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemWriter>(); // before AddProblemDetails: the one chosen
