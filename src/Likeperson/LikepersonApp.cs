@@ -54,7 +54,7 @@ public static class LikepersonApp
         services.AddSingleton<DatabaseListener>(); // the one LISTEN connection: stream fan-out and notification wake-ups
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseListener>());
 
-        services.AddBearerAuthentication(auth);
+        services.AddBearerAuthentication(auth).AddProviderSignIn(auth);
         services.AddAuthorization();
         services.AddWriteRateLimit(config);
         services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemWriter>(); // before AddProblemDetails: the one chosen
@@ -88,6 +88,7 @@ public static class LikepersonApp
         var api = app.MapGroup("/api/v1").DeclareCommonProblems();
         api.MapOrganizationsApi();
         api.MapPeopleApi();
+        api.MapInvitationsApi();
         api.MapContactsApi();
         api.MapMentorsApi();
         api.MapNotificationFeature();

@@ -7,7 +7,9 @@ public class ProviderServer : TestServer, IAsyncLifetime
 {
     public TestProvider Provider { get; private set; } = null!;
 
-    protected override IDictionary<string, string?> Settings => Provider.Settings();
+    /// <summary>The provider's settings; stream access is checked every second (the contract's ceiling is 30 s).</summary>
+    protected override IDictionary<string, string?> Settings =>
+        new Dictionary<string, string?>(Provider.Settings()) { ["Events:AccessCheckInterval"] = "00:00:01" };
 
     async Task IAsyncLifetime.InitializeAsync()
     {

@@ -7,14 +7,19 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// Sign-in: a bearer token from the identity provider, validated as the API validates it, starts a session cookie for the
-/// person it names that ends when the API would stop accepting the token. In Development the demo people are listed
-/// too, each a button that signs in as that person.
+/// Sign-in: the organisation's identity provider (Auth:Oidc:*, <see cref="ProviderSignIn"/>) when configured. In Development
+/// (and the tests' host) a pasted HS256 bearer token, validated as the API validates it, starts a session that ends when the
+/// API would stop accepting the token, and in Development the demo people are listed too, each a button that signs in.
 /// </summary>
 public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthSettings auth, TimeProvider clock) : PageModel
 {
     public string? Error { get; private set; }
     public bool Expired => Request.Query.ContainsKey("expired");
+    /// <summary>Sign-in at the provider did not complete (cancelled there, or a stale flow).</summary>
+    public bool Failed => Request.Query.ContainsKey("failed");
+    /// <summary>The provider's button label (Auth:Oidc:DisplayName), when web sign-in through a provider is configured.</summary>
+    public string? Provider => auth.Oidc?.DisplayName;
+    public bool TokenAllowed => WebSession.TokenSignInAllowed(env);
     public IReadOnlyList<DemoData.DemoPerson>? DemoPeople => env.IsDevelopment() ? DemoData.People : null;
 
     /// <summary>Where the person was going (a deep link such as /mentors/{id}), when it is a local path.</summary>
@@ -26,6 +31,7 @@ public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthS
 
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "access_token")] string? accessToken, string? returnUrl, CancellationToken ct)
     {
+        if (!TokenAllowed) return NotFound();
         if (await WebSession.ReadTokenAsync(accessToken ?? "", auth) is { } token
             && await WebSession.SignInAsync(HttpContext, db, token.Person, token.Until, ct))
             return LocalRedirect(Back(returnUrl));
