@@ -652,6 +652,9 @@ BEGIN
   IF EXISTS (SELECT 1 FROM chapter_memberships WHERE person_id = p_person AND chapter_id = ANY (auth_coordinated_chapters())) THEN
     RETURN 'coordinator';
   END IF;
+  IF cardinality(auth_coordinated_chapters()) > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Person was not found.';
+  END IF;
   RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
     DETAIL = 'Only an org admin, or a coordinator of one of the person''s chapters, may do this.';
 END $$;
@@ -708,6 +711,9 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Identity link was not found.';
   END IF;
+  -- The link's bearer tokens: their principal's sid is the link's own id.
+  INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (p_link, NULL, now() + interval '1 day')
+  ON CONFLICT (session_id) DO UPDATE SET link_id = NULL;
 END $$;
 
 
@@ -736,8 +742,6 @@ BEGIN
     IF v_owner IS DISTINCT FROM v.person_id THEN
       RETURN QUERY SELECT 'linked_elsewhere', NULL::uuid, NULL::uuid; RETURN;
     END IF;
-  ELSE
-    INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (v_link, v_link, 'infinity');
   END IF;
   UPDATE invitations SET used_at = now(), used_by_link = v_link WHERE id = v.id;
   RETURN QUERY SELECT 'linked', v.person_id, v_link;

@@ -12,6 +12,9 @@ public sealed partial class ProviderFlow(Uri app, TestProvider provider) : IDisp
 {
     private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() });
 
+    /// <summary>The client itself, with the session cookie (e.g. to open an event stream).</summary>
+    public HttpClient Client => _http;
+
     /// <summary>Every provider page the flow had to fill in, by kind (login, consent, logout).</summary>
     public List<string> ProviderPages { get; } = [];
 

@@ -32,8 +32,8 @@ CREATE TABLE invitations (
 );
 CREATE INDEX invitations_person ON invitations (person_id);
 
--- What an identity opened: its web sessions (session_id = the cookie's sid) and, with session_id = the link's own id,
--- its bearer tokens (their principal's sid is the link id). link_id becomes NULL when the link is removed: ended.
+-- What an identity opened: its web sessions (session_id = the cookie's sid; link_id becomes NULL when the link is
+-- removed: ended) and, once it is unlinked, its bearer tokens (session_id = the link's own id, the sid of their principal).
 CREATE TABLE identity_sessions (
   session_id uuid PRIMARY KEY,
   link_id    uuid REFERENCES identity_links ON DELETE SET NULL,
@@ -77,7 +77,8 @@ BEGIN
 END $$;
 
 -- Who may manage a person's sign-in: an org admin of the person's organisation ('admin'), a coordinator of one of the
--- person's chapters ('coordinator'); 403 for someone else in the organisation, 404 outside it or for no such person.
+-- person's chapters ('coordinator'). 404 for no such person, outside the caller's organisation, or outside the chapters
+-- a coordinator coordinates (their scope); 403 for someone whose role allows none of it (a peer mentor).
 CREATE FUNCTION identity_manager(p_org uuid, p_person uuid) RETURNS text
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -88,6 +89,9 @@ BEGIN
   IF auth_is_org_admin() THEN RETURN 'admin'; END IF;
   IF EXISTS (SELECT 1 FROM chapter_memberships WHERE person_id = p_person AND chapter_id = ANY (auth_coordinated_chapters())) THEN
     RETURN 'coordinator';
+  END IF;
+  IF cardinality(auth_coordinated_chapters()) > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Person was not found.';
   END IF;
   RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
     DETAIL = 'Only an org admin, or a coordinator of one of the person''s chapters, may do this.';
@@ -148,8 +152,6 @@ BEGIN
     IF v_owner IS DISTINCT FROM v.person_id THEN
       RETURN QUERY SELECT 'linked_elsewhere', NULL::uuid, NULL::uuid; RETURN;
     END IF;
-  ELSE
-    INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (v_link, v_link, 'infinity');
   END IF;
   UPDATE invitations SET used_at = now(), used_by_link = v_link WHERE id = v.id;
   RETURN QUERY SELECT 'linked', v.person_id, v_link;
@@ -179,6 +181,9 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Identity link was not found.';
   END IF;
+  -- The link's bearer tokens: their principal's sid is the link's own id.
+  INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (p_link, NULL, now() + interval '1 day')
+  ON CONFLICT (session_id) DO UPDATE SET link_id = NULL;
 END $$;
 
 -- A session has ended when it was signed out, or when the identity that opened it was unlinked.
