@@ -41,6 +41,7 @@ public static class LikepersonApp
         services.AddNotifications(config);
         services.AddJobs(config);
         services.AddWebUi(config);
+        services.AddProductionSessions(config, builder.Environment);
         services.AddEventStream(config);
         services.AddTelemetry(config, builder.Environment);
 
@@ -72,6 +73,7 @@ public static class LikepersonApp
             app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
                 DemoApi.SignInHelp(app.Urls.FirstOrDefault() ?? "http://127.0.0.1:5080")));
         }
+        app.UseProductionSessions(); // first: the proxy's scheme and address (ForwardedHeaders:*), HSTS
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

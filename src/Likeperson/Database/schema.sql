@@ -1628,6 +1628,32 @@ CREATE TABLE public.contacts (
 
 
 --
+-- Name: data_protection_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.data_protection_keys (
+    id bigint NOT NULL,
+    friendly_name text,
+    xml text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: data_protection_keys_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.data_protection_keys ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.data_protection_keys_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: devices; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2009,6 +2035,14 @@ ALTER TABLE ONLY public.contacts
 
 ALTER TABLE ONLY public.contacts
     ADD CONSTRAINT contacts_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: data_protection_keys data_protection_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.data_protection_keys
+    ADD CONSTRAINT data_protection_keys_pkey PRIMARY KEY (id);
 
 
 --
@@ -3899,6 +3933,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.chapters TO likeperson_worker;
 
 GRANT SELECT,INSERT ON TABLE public.contacts TO likeperson_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.contacts TO likeperson_worker;
+
+
+--
+-- Name: TABLE data_protection_keys; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.data_protection_keys TO likeperson_worker;
 
 
 --

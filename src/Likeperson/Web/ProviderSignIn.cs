@@ -37,10 +37,9 @@ public static class ProviderSignIn
             o.RequireHttpsMetadata = auth.RequireHttpsMetadata;
             o.ResponseType = OpenIdConnectResponseType.Code;
             o.UsePkce = true;
-            // The code comes back on a top-level GET, so the flow's cookies can be SameSite=Lax like the session's.
+            // The code comes back on a top-level GET, so the flow's cookies can be SameSite=Lax like the session's (Secure: ProductionSessions).
             o.ResponseMode = OpenIdConnectResponseMode.Query;
             o.CorrelationCookie.SameSite = o.NonceCookie.SameSite = SameSiteMode.Lax;
-            o.CorrelationCookie.SecurePolicy = o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Scope.Clear();
             o.Scope.Add("openid");
             o.Scope.Add("profile");

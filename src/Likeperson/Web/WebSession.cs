@@ -23,8 +23,14 @@ public static class WebSession
 
     private const string IdTokenName = "id_token";
 
+    /// <summary>
+    /// Development, and the tests' host ("Testing"): plain http on loopback, so cookies are not Secure-only
+    /// (<see cref="ProductionSessions"/>), and a pasted bearer token may start a session.
+    /// </summary>
+    public static bool IsPlainHttpHost(IHostEnvironment env) => env.IsDevelopment() || env.IsEnvironment("Testing");
+
     /// <summary>Pasting a bearer token into /signin: Development (and the tests' host, "Testing") only.</summary>
-    public static bool TokenSignInAllowed(IHostEnvironment env) => env.IsDevelopment() || env.IsEnvironment("Testing");
+    public static bool TokenSignInAllowed(IHostEnvironment env) => IsPlainHttpHost(env);
 
     /// <summary>The provider's id token of a session started there (null otherwise): the hint for signing out there.</summary>
     public static async Task<string?> ProviderIdTokenAsync(HttpContext http) =>
