@@ -27,14 +27,19 @@ public static class Invitations
     public static bool IsWellFormed(string? code) =>
         code is { Length: 43 } && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    public static async Task<(Guid Id, DateTime ExpiresAt, string Code)> CreateAsync(Db db, Guid caller, Guid org, Guid person, int days,
+    /// <summary>
+    /// A new invitation made by <paramref name="caller"/> (the API's endpoint, and the admin's person page alike): its link is
+    /// `&lt;this server's address&gt;/invite/&lt;code&gt;`, the address as the request came in (behind a known proxy, the public one).
+    /// </summary>
+    public static async Task<InvitationResponse> CreateAsync(HttpContext http, Db db, Guid caller, Guid org, Guid person, int days,
         CancellationToken ct)
     {
         var code = NewCode();
-        var row = await db.AsPersonAtOnceAsync(caller, new Statement<(Guid, DateTime)>(
+        var (id, expires) = await db.AsPersonAtOnceAsync(caller, new Statement<(Guid, DateTime)>(
             "SELECT id, expires_at FROM invitation_create(@org, @person, @hash, @days)",
             new DynamicParameters(new { org, person, hash = Hash(code), days }), r => r.ReadSingleAsync<(Guid, DateTime)>()), ct);
-        return (row.Item1, row.Item2, code);
+        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/invite/{code}";
+        return new InvitationResponse(id, url, expires);
     }
 
     public static async Task<InvitationPreview> PreviewAsync(Db db, string code, CancellationToken ct)

@@ -27,9 +27,8 @@ public static class InvitationsApi
     private static async Task<Created<InvitationResponse>> Create(Guid orgId, Guid personId, ClaimsPrincipal user, HttpContext http, Db db,
         AuthSettings auth, CancellationToken ct)
     {
-        var (id, expires, code) = await Invitations.CreateAsync(db, user.PersonId(), orgId, personId, auth.InvitationDays, ct);
-        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/invite/{code}";
-        return TypedResults.Created(url, new InvitationResponse(id, url, expires));
+        var invitation = await Invitations.CreateAsync(http, db, user.PersonId(), orgId, personId, auth.InvitationDays, ct);
+        return TypedResults.Created(invitation.Url, invitation);
     }
 
     private static async Task<Ok<Page<IdentityLinkResponse>>> List(Guid orgId, Guid personId, ClaimsPrincipal user, Db db, CancellationToken ct)

@@ -62,6 +62,24 @@ public sealed class ProviderSignInTests(ProviderServer server) : IClassFixture<P
     }
 
     [Fact]
+    public async Task SignIn_HostileReturnUrlOrForgedCallback_GoesNowhereElseAndStartsNothing()
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        var login = NewLogin();
+        await server.LinkAsync(org.MentorA, login);
+        using (var flow = new ProviderFlow(server.BaseAddress, server.Provider))
+        {
+            await flow.SignInAsync(login, "//evil.example/");
+            Assert.Equal((server.BaseAddress.Authority, "/my"), (flow.Landed.Authority, flow.Landed.AbsolutePath)); // home instead
+        }
+        using var forged = new ProviderFlow(server.BaseAddress, server.Provider);
+        var response = await forged.GetAsync("/signin-oidc?code=made-up&state=made-up&iss=" + Uri.EscapeDataString(server.Provider.IssuerName));
+        Assert.Equal((HttpStatusCode.OK, "/signin", "?failed=1"), (response.StatusCode, forged.Landed.AbsolutePath, forged.Landed.Query));
+        await forged.GetAsync("/my");
+        Assert.Equal("/signin", forged.Landed.AbsolutePath);
+    }
+
+    [Fact]
     public async Task SignInPage_WithProvider_OffersItsButton()
     {
         using var flow = new ProviderFlow(server.BaseAddress, server.Provider);
