@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dapper;
 using Likeperson.Auth;
 using Likeperson.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,19 +30,12 @@ public static class InvitationsApi
         return TypedResults.Created(invitation.Url, invitation);
     }
 
-    private static async Task<Ok<Page<IdentityLinkResponse>>> List(Guid orgId, Guid personId, ClaimsPrincipal user, Db db, CancellationToken ct)
-    {
-        var links = await db.AsPersonAtOnceAsync(user.PersonId(), new Statement<List<IdentityLinkResponse>>(
-            "SELECT id, issuer, subject, linked_at, last_sign_in_at FROM identity_links_of(@orgId, @personId)",
-            new DynamicParameters(new { orgId, personId }),
-            r => r.ReadAsync<IdentityLinkResponse>()), ct);
-        return TypedResults.Ok(new Page<IdentityLinkResponse>(links, null));
-    }
+    private static async Task<Ok<Page<IdentityLinkResponse>>> List(Guid orgId, Guid personId, ClaimsPrincipal user, Db db, CancellationToken ct) =>
+        TypedResults.Ok(new Page<IdentityLinkResponse>(await IdentityLinks.ListAsync(db, user.PersonId(), orgId, personId, ct), null));
 
     private static async Task<NoContent> Unlink(Guid orgId, Guid personId, Guid identityId, ClaimsPrincipal user, Db db, CancellationToken ct)
     {
-        await db.AsPersonAtOnceAsync(user.PersonId(), new Statement<int>("SELECT 1 FROM identity_unlink(@orgId, @personId, @identityId)",
-            new DynamicParameters(new { orgId, personId, identityId }), r => r.ReadSingleAsync<int>()), ct);
+        await IdentityLinks.UnlinkAsync(db, user.PersonId(), orgId, personId, identityId, ct);
         return TypedResults.NoContent();
     }
 }
