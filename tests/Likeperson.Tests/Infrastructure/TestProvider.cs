@@ -57,11 +57,13 @@ public sealed partial class TestProvider : IAsyncDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         })!;
-        provider._node.ErrorDataReceived += (_, _) => { }; // its warnings; read so the pipe never fills
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>(); // its warnings; read so the pipe never fills
+        provider._node.ErrorDataReceived += (_, e) => { if (e.Data is not null) errors.Enqueue(e.Data); };
         provider._node.BeginErrorReadLine();
         var started = provider._node.StandardOutput.ReadLineAsync();
         if (await Task.WhenAny(started, Task.Delay(TimeSpan.FromSeconds(30))) != started || started.Result?.StartsWith("listening") != true)
-            throw new InvalidOperationException("The test OpenID provider (node tests/oidc/provider.mjs) did not start.");
+            throw new InvalidOperationException("The test OpenID provider (node tests/oidc/provider.mjs, oidc-provider 9 needs Node.js 20.18 or later) " +
+                $"did not start: {string.Join(" | ", errors)}");
         return provider;
     }
 
