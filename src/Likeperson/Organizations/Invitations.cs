@@ -12,7 +12,7 @@ public sealed record InvitationPreview(string State, string? OrganizationName, s
 /// <summary>
 /// One-time invitations that link a provider identity to a person. A code is 256 random bits (base64url), handed out once
 /// in the link and stored only as its SHA-256 hash; the rules (who may invite, expiry, once only, one identity) are the SQL
-/// functions invitation_create / invitation_preview / invitation_accept (migration 0016).
+/// functions invitation_create / invitation_preview / invitation_accept (migration 0018).
 /// </summary>
 public static class Invitations
 {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 namespace Likeperson.Web;
 
 /// <summary>
-/// The data-protection key ring in PostgreSQL (data_protection_keys, migration 0017), so a session cookie made by one
+/// The data-protection key ring in PostgreSQL (data_protection_keys, migration 0019), so a session cookie made by one
 /// instance is accepted by every other and survives restarts. The framework reads the ring when it starts and when it
 /// refreshes it (daily) and writes a key when it makes one; the interface is synchronous.
 /// </summary>
