@@ -119,5 +119,8 @@ public static class OpenApiNotes
           a slot had no run 15 minutes after its time, or expired certifications are still active 30 minutes after the nightly slot.
         - `GET /api/v1/me` (any person): `{person: {id, display_name}, organization: {id, name, timezone}, roles, chapters: [{id, name, roles}]}`,
           `roles` among `org_admin`, `coordinator`, `peer_mentor`; read from the database, never from token claims. A subject that is no person is 404.
+        - `GET /api/v1/assignments/{id}/activities?limit=&cursor=` (whoever may read the assignment; otherwise 404): its recorded
+          activities newest first by `occurred_at`, `{id, assignment_id, occurred_at, kind, note, recorded_by, recorded_by_display_name,
+          created_at}`; the name is null where the caller may not see that person.
         """;
 }

@@ -109,8 +109,12 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
     {
         if (p.SqlState.StartsWith("LP") && int.TryParse(p.SqlState[2..], out var status))
         {
-            IDictionary<string, string[]>? errors = p.Hint is { Length: > 0 } field
-                ? new Dictionary<string, string[]> { [field] = [p.Detail ?? p.MessageText] } : null;
+            IDictionary<string, string[]>? errors = p.Hint switch
+            {
+                { Length: > 0 } hint when hint.StartsWith('{') => FieldErrors(hint).Errors,
+                { Length: > 0 } field => new Dictionary<string, string[]> { [field] = [p.Detail ?? p.MessageText] },
+                _ => null,
+            };
             return new(status, p.MessageText, p.Detail ?? p.MessageText, errors);
         }
         var (s, c, d, e) = p.SqlState switch
@@ -134,6 +138,36 @@ public sealed class ProblemMapping(ILogger<ProblemMapping> logger) : IExceptionH
         };
         return new(s, c, d, e);
     }
+
+    /// <summary>
+    /// An LP error with several field errors carries them as JSON in HINT (a plain HINT names one field, DETAIL its
+    /// message): `{"errors": {"field": ["message", ...]}, "codes": {"field": "code"}}`; codes are optional. The batch
+    /// dispatch (assignment_create_batch) reports every refused item this way.
+    /// </summary>
+    public static (IDictionary<string, string[]>? Errors, IDictionary<string, string> Codes) FieldErrors(string hint)
+    {
+        var codes = new Dictionary<string, string>();
+        try
+        {
+            using var json = JsonDocument.Parse(hint);
+            Dictionary<string, string[]>? errors = null;
+            if (json.RootElement.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+                errors = e.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.ValueKind == JsonValueKind.Array
+                    ? f.Value.EnumerateArray().Select(m => m.ToString()).ToArray() : [f.Value.ToString()]);
+            if (json.RootElement.TryGetProperty("codes", out var c) && c.ValueKind == JsonValueKind.Object)
+                foreach (var f in c.EnumerateObject()) codes[f.Name] = f.Value.ToString();
+            return (errors, codes);
+        }
+        catch (JsonException)
+        {
+            return (new Dictionary<string, string[]> { ["body"] = [hint] }, codes);
+        }
+    }
+
+    /// <summary>The machine code of each field error of a refusal (see <see cref="FieldErrors"/>), empty when it has none.</summary>
+    public static IDictionary<string, string> FieldCodes(Exception e) =>
+        e is PostgresException { Hint: { } hint } p && p.SqlState.StartsWith("LP") && hint.StartsWith('{')
+            ? FieldErrors(hint).Codes : new Dictionary<string, string>();
 
     /// <summary>Constraint names follow table_field_rule, so the field is readable from them.</summary>
     private static string FieldOf(string? constraint)

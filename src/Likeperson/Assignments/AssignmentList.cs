@@ -13,8 +13,12 @@ namespace Likeperson.Assignments;
 public sealed record AssignmentQuery(string? Status = null, Guid? PeerMentorId = null, Guid? ChapterId = null, int? Limit = null,
     string? Cursor = null, Guid? AssignmentId = null);
 
-/// <summary>An assignment as the board shows it: with its mentor (name, status, version) and its contact's name.</summary>
-public sealed record BoardRow(AssignmentResponse Assignment, string? MentorName, MentorStatus MentorStatus, int MentorVersion, string? ContactName);
+/// <summary>
+/// An assignment as the board shows it: with its mentor (name, status, version), its contact's name, and whether its
+/// contact is overdue (follow_up_overdue: the follow-up-reminders job's rule, the organisation's reminder threshold).
+/// </summary>
+public sealed record BoardRow(AssignmentResponse Assignment, string? MentorName, MentorStatus MentorStatus, int MentorVersion, string? ContactName,
+    bool Overdue = false);
 
 public sealed record BoardPage(IReadOnlyList<BoardRow> Rows, string? NextCursor, long StreamPosition);
 
@@ -49,16 +53,20 @@ public static class AssignmentList
         });
     }
 
-    /// <summary>The board: the same page and position, each row with its mentor and contact, in the same one statement.</summary>
-    public static Statement<BoardPage> Board(AssignmentQuery query)
+    /// <summary>
+    /// The board: the same page and position, each row with its mentor and contact and its overdue-contact flag as of
+    /// <paramref name="now"/>, in the same one statement.
+    /// </summary>
+    public static Statement<BoardPage> Board(AssignmentQuery query, DateTimeOffset now)
     {
         var (sql, parameters, take) = Build(query, withNames: true);
+        parameters.Add("now", now);
         return new Statement<BoardPage>(sql, parameters, async results =>
         {
             var (rows, next, position) = await ReadAsync(results, take);
             return new BoardPage(rows.Select(r => new BoardRow(JsonSerializer.Deserialize<AssignmentResponse>(r.Json!, SnakeCase.Json)!,
                 r.MentorName, r.MentorStatus is null ? MentorStatus.Active : SnakeCase.Parse<MentorStatus>(r.MentorStatus), r.MentorVersion,
-                r.ContactName)).ToList(), next, position);
+                r.ContactName, r.Overdue)).ToList(), next, position);
         });
     }
 
@@ -107,7 +115,7 @@ public static class AssignmentList
     /// </summary>
     private static string PageSql(string filters, bool narrowed, bool withNames)
     {
-        const string columns = "SELECT a.created_at, a.id, a.peer_mentor_id, a.contact_id, assignment_json(a)::text AS json FROM assignments a";
+        const string columns = "SELECT a.created_at, a.id, a.peer_mentor_id, a.contact_id, a.status, a.last_contact_date, assignment_json(a)::text AS json FROM assignments a";
         const string order = " ORDER BY a.created_at DESC, a.id LIMIT @fetch";
         var page = narrowed
             ? $"{columns} WHERE a.organization_id = me.org{filters}{order}"
@@ -126,8 +134,10 @@ public static class AssignmentList
               """;
         var names = withNames
             ? """
-              , mp.display_name AS mentor_name, m.status AS mentor_status, coalesce(m.version, 0) AS mentor_version, c.display_name AS contact_name
+              , mp.display_name AS mentor_name, m.status AS mentor_status, coalesce(m.version, 0) AS mentor_version, c.display_name AS contact_name,
+                coalesce(follow_up_overdue(p.status, p.last_contact_date, p.created_at, o.reminder_threshold_days, o.timezone, @now::timestamptz), false) AS overdue
               FROM (SELECT (SELECT auth_org_id()) AS org) me
+              LEFT JOIN organizations o ON o.id = me.org
               CROSS JOIN LATERAL (SELECT coalesce((SELECT last_position FROM stream_positions WHERE organization_id = me.org), 0)
                                   AS stream_position) sp
               LEFT JOIN LATERAL (PAGE) p ON true
@@ -158,5 +168,6 @@ public static class AssignmentList
         public string? MentorStatus { get; init; }
         public int MentorVersion { get; init; }
         public string? ContactName { get; init; }
+        public bool Overdue { get; init; }
     }
 }

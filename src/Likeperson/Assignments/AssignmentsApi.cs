@@ -20,6 +20,7 @@ public static class AssignmentsApi
         var group = api.MapGroup("/assignments").WithTags("Assignments").RequireAuthorization();
         group.MapPost("/", Create).Produces<AssignmentResponse>(201).ProducesProblems(403, 409, 422)
             .WithSummary("Assign a peer mentor to a contact (coordinator of the contact's chapter, org admin).");
+        group.MapAssignmentBatch();
         group.MapGet("/", AssignmentList.Get).Produces<AssignmentPageDoc>().ProducesProblems(400, 422)
             .WithSummary("Assignments in the caller's scope, newest first, with the stream position the snapshot is consistent with.");
         group.MapGet("/{assignmentId:guid}", Get).Produces<AssignmentResponse>().WithSummary("One assignment (ETag = version).");
@@ -27,6 +28,8 @@ public static class AssignmentsApi
             .ProducesProblems(403, 409, 412, 422).WithSummary("Move the status forward and/or change the notes (If-Match: \"version\" optional).");
         group.MapPost("/{assignmentId:guid}/activities", RecordActivity).ProducesProblems(403, 409, 422)
             .WithSummary("Record a contact or other activity; last_contact_date becomes the latest activity time.");
+        group.MapGet("/{assignmentId:guid}/activities", AssignmentActivities.Get).ProducesProblems(400, 422)
+            .WithSummary("The assignment's recorded activities, newest first (occurred_at), keyset-paged (limit, cursor).");
     }
 
     // Each endpoint sends the caller's identity and its one statement as one batch (Db.AsPersonAtOnceAsync): the functions
@@ -63,42 +66,14 @@ public static class AssignmentsApi
         HttpContext http, CancellationToken ct)
     {
         var patch = AssignmentPatch.Parse(await AssignmentPatch.ReadBodyAsync(http.Request, ct));
-        var expected = AssignmentPatch.ExpectedVersion(http.Request);
-        var row = await db.AsPersonAtOnceAsync(user.PersonId(), """
-            SELECT assignment_json(a)::text AS json, a.version
-            FROM assignment_update(@assignmentId, @Status::text, @SetNotes, @Notes::text, @expected::int, @now::timestamptz) a
-            """,
-            new DynamicParameters(new { assignmentId, patch.Status, patch.SetNotes, patch.Notes, expected, now = clock.GetUtcNow() }),
-            results => results.ReadSingleAsync<AssignmentJsonRow>(), ct);
+        var row = await AssignmentChanges.UpdateAsync(db, user.PersonId(), assignmentId, patch, AssignmentPatch.ExpectedVersion(http.Request),
+            clock.GetUtcNow(), ct);
         return row.ToResult(http);
     }
 
+    // Every rule (occurred_at required and not in the future, the lengths of kind and note) is activity_record's.
     private static async Task<Created<ActivityResponse>> RecordActivity(Guid assignmentId, RecordActivityRequest body, ClaimsPrincipal user, Db db,
-        TimeProvider clock, CancellationToken ct)
-    {
-        // Every rule (occurred_at required and not in the future, the lengths of kind and note) is activity_record's.
-        var now = clock.GetUtcNow();
-        var kind = Validation.Clean(body.Kind);
-        var note = Validation.Clean(body.Note);
-        var activity = await db.AsPersonAtOnceAsync(user.PersonId(), """
-            SELECT id, assignment_id, occurred_at, kind, note, recorded_by, created_at
-            FROM activity_record(@assignmentId, @occurredAt::timestamptz, @kind::text, @note::text, @now::timestamptz)
-            """,
-            new DynamicParameters(new { assignmentId, occurredAt = body.OccurredAt?.ToUniversalTime(), kind, note, now }),
-            results => results.ReadSingleAsync<ActivityRow>(), ct);
-        return TypedResults.Created((string?)null, activity.ToResponse());
-    }
-
-    private sealed class ActivityRow
-    {
-        public Guid Id { get; init; }
-        public Guid AssignmentId { get; init; }
-        public DateTime OccurredAt { get; init; }
-        public string Kind { get; init; } = "";
-        public string? Note { get; init; }
-        public Guid? RecordedBy { get; init; }
-        public DateTime CreatedAt { get; init; }
-
-        public ActivityResponse ToResponse() => new(Id, AssignmentId, OccurredAt, Kind, Note, RecordedBy, CreatedAt);
-    }
+        TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Created((string?)null, await AssignmentChanges.RecordActivityAsync(db, user.PersonId(), assignmentId, body.OccurredAt,
+            body.Kind, body.Note, clock.GetUtcNow(), ct));
 }

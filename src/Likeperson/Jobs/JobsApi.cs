@@ -27,20 +27,33 @@ public static class JobsApi
     }
 
     private static async Task<Ok<JobRunResponse>> Run(string name, ClaimsPrincipal user, Db db, JobRunner runner,
-        IHostApplicationLifetime lifetime, CancellationToken ct)
+        IHostApplicationLifetime lifetime, CancellationToken ct) =>
+        // A client that hangs up does not cut the run short (it would be recorded as failed halfway): it finishes and is in
+        // GET /jobs/runs. Shutting the instance down does: the run stops and is recorded failed ("Interrupted"), so shutdown
+        // never waits on it.
+        TypedResults.Ok(await RunNowAsync(db, runner, user.PersonId(), name, lifetime.ApplicationStopping, ct));
+
+    /// <summary>
+    /// A person's manual run of a job for their organisation (the endpoint and the page /admin/jobs): 404 for a job that is
+    /// not public, 403 when <see cref="MayRun"/> refuses, 409 job_running while a manual run of it is under way. The job itself
+    /// runs as the worker, like a scheduled run; started_by records who asked. It stops only with <paramref name="stopping"/>.
+    /// </summary>
+    public static async Task<JobRunResponse> RunNowAsync(Db db, JobRunner runner, Guid personId, string name, CancellationToken stopping,
+        CancellationToken ct = default)
     {
         if (!JobNames.Public.Contains(name) || runner.Find(name) is not { } job)
             throw new ApiException(404, "not_found", $"There is no job '{name}'; jobs are {string.Join(", ", JobNames.Public)}.");
-        var caller = await db.AsPersonAsync(user.PersonId(), s => Task.FromResult(s.Person), ct);
-        if (!caller.OrgAdmin && !(caller.IsCoordinator && name == JobNames.CertificationExpiry))
+        var caller = await db.AsPersonAsync(personId, s => Task.FromResult(s.Person), ct);
+        if (!MayRun(caller.OrgAdmin, caller.IsCoordinator, name))
             throw ApiException.Forbidden(caller.IsCoordinator
                 ? "Coordinators may run certification-expiry only; the other jobs are for org admins."
                 : "Only org admins (and, for certification-expiry, coordinators) may run jobs.");
-        // The job itself runs as the worker, like a scheduled run; started_by records who asked. A client that hangs up
-        // does not cut the run short (it would be recorded as failed halfway): it finishes and is in GET /jobs/runs.
-        // Shutting the instance down does: the run stops and is recorded failed ("Interrupted"), so shutdown never waits on it.
-        return TypedResults.Ok(await runner.RunNowAsync(job, caller.OrganizationId, caller.PersonId, lifetime.ApplicationStopping));
+        return await runner.RunNowAsync(job, caller.OrganizationId, caller.PersonId, stopping);
     }
+
+    /// <summary>Who may run a job by hand: org admins every public job, coordinators certification-expiry.</summary>
+    public static bool MayRun(bool orgAdmin, bool coordinator, string name) =>
+        orgAdmin || (coordinator && name == JobNames.CertificationExpiry);
 
     private sealed record RunCursor(DateTime S, Guid I);
 

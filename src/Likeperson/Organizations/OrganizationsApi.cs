@@ -34,12 +34,28 @@ public static class OrganizationsApi
         if (!access.IsSystemAdmin(user))
             throw ApiException.Forbidden("Only a system admin (Auth:SystemAdmins) may create organisations.");
         var v = new Validation();
-        var name = Validation.Clean(body.Name);
-        v.Check(name is { Length: <= 200 }, "name", "A name of 1 to 200 characters is required.");
+        var name = ValidName(body.Name, v, "name");
         var settings = OrganizationSettings.Defaults.With(body.Settings);
         settings.Validate(v, "settings.");
         v.ThrowIfAny();
-        var created = await db.AsWorkerAsync(conn => conn.QuerySingleAsync<OrganizationRow>($"""
+        var created = await db.AsWorkerAsync(conn => InsertAsync(conn, name!, settings), ct);
+        return TypedResults.Created($"/api/v1/organizations/{created.Id}", created);
+    }
+
+    /// <summary>An organisation's name, trimmed: 1 to 200 characters (else an error on <paramref name="field"/>).</summary>
+    public static string? ValidName(string? name, Validation v, string field)
+    {
+        var clean = Validation.Clean(name);
+        v.Check(clean is { Length: <= 200 }, field, "A name of 1 to 200 characters is required.");
+        return clean;
+    }
+
+    /// <summary>
+    /// Creates an organisation (with its stream position) on a worker connection: `POST /organizations` and the first
+    /// run (the `org create` verb and /admin/organizations), which adds its first org admin in the same transaction.
+    /// </summary>
+    public static async Task<OrganizationResponse> InsertAsync(NpgsqlConnection conn, string name, OrganizationSettings settings) =>
+        (await conn.QuerySingleAsync<OrganizationRow>("""
             WITH org AS (
               INSERT INTO organizations (name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days,
                                          honorarium_thresholds, digest_hour, timezone, push_includes_reason)
@@ -50,19 +66,34 @@ public static class OrganizationsApi
             SELECT id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
                    digest_hour, timezone, push_includes_reason, created_at FROM org
             """, new { name, settings.RequireReactivationAck, settings.ReminderThresholdDays, settings.EscalationThresholdDays,
-                       settings.HonorariumThresholds, DigestHour = (short)settings.DigestHour, settings.Timezone, settings.PushIncludesReason }), ct);
-        return TypedResults.Created($"/api/v1/organizations/{created.Id}", created.ToResponse());
+                       settings.HonorariumThresholds, DigestHour = (short)settings.DigestHour, settings.Timezone, settings.PushIncludesReason }))
+        .ToResponse();
+
+    private static async Task<Ok<OrganizationResponse>> Get(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct) =>
+        TypedResults.Ok(await ReadAsync(db, user.PersonId(), orgId, ct));
+
+    /// <summary>An organisation and its settings, for any member of it (404 for anyone else): the endpoint and the settings page.</summary>
+    public static async Task<OrganizationResponse> ReadAsync(Db db, Guid personId, Guid orgId, CancellationToken ct)
+    {
+        var row = await db.AsPersonAsync(personId, s => s.Connection.QuerySingleOrDefaultAsync<OrganizationRow>(new CommandDefinition(
+            $"{SelectOrganization} WHERE id = @orgId", new { orgId }, cancellationToken: ct)), ct);
+        return (row ?? throw ApiException.NotFound("Organisation")).ToResponse();
     }
 
-    private static async Task<Ok<OrganizationResponse>> Get(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct)
-    {
-        var row = await db.AsPersonAsync(user.PersonId(), s =>
-            s.Connection.QuerySingleOrDefaultAsync<OrganizationRow>($"{SelectOrganization} WHERE id = @orgId", new { orgId }), ct);
-        return TypedResults.Ok((row ?? throw ApiException.NotFound("Organisation")).ToResponse());
-    }
+    /// <summary>The caller's own organisation and its settings, as a statement a page sends with its frame.</summary>
+    public static Statement<OrganizationResponse?> Own() => new($"{SelectOrganization} WHERE id = (SELECT auth_org_id())",
+        new DynamicParameters(), async results => (await results.ReadSingleOrDefaultAsync<OrganizationRow>())?.ToResponse());
 
     private static async Task<Ok<OrganizationResponse>> UpdateSettings(
-        Guid orgId, SettingsPatch body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+        Guid orgId, SettingsPatch body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct) =>
+        TypedResults.Ok(await UpdateSettingsAsync(access, user, orgId, body, ct));
+
+    /// <summary>
+    /// Applies a settings patch (org admin): the members sent change, the result is validated whole
+    /// (<see cref="OrganizationSettings.Validate"/>), a patch that changes nothing writes nothing. The endpoint and the settings page.
+    /// </summary>
+    public static async Task<OrganizationResponse> UpdateSettingsAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, SettingsPatch body,
+        CancellationToken ct)
     {
         var row = await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
         {
@@ -87,15 +118,23 @@ public static class OrganizationsApi
                            next.HonorariumThresholds, DigestHour = (short)next.DigestHour, next.Timezone, next.PushIncludesReason })
                    ?? current;
         }, ct);
-        return TypedResults.Ok(row.ToResponse());
+        return row.ToResponse();
     }
 
     private static async Task<Created<ChapterResponse>> CreateChapter(
         Guid orgId, CreateChapterRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
     {
+        var chapter = await CreateChapterAsync(access, user, orgId, body, ct);
+        return TypedResults.Created($"/api/v1/organizations/{orgId}/chapters/{chapter.Id}", chapter);
+    }
+
+    /// <summary>Creates a chapter (system admin or org admin); a name the organisation already has is 409 with the error at `name`.</summary>
+    public static async Task<ChapterResponse> CreateChapterAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, CreateChapterRequest body,
+        CancellationToken ct)
+    {
         var name = Validation.Clean(body.Name);
         new Validation().Check(name is { Length: <= 200 }, "name", "A name of 1 to 200 characters is required.").ThrowIfAny();
-        var chapter = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
+        return await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
         {
             try
             {
@@ -105,10 +144,10 @@ public static class OrganizationsApi
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                throw new ApiException(409, "conflict", $"This organisation already has a chapter named '{name}'.");
+                throw new ApiException(409, "conflict", $"This organisation already has a chapter named '{name}'.",
+                    new Dictionary<string, string[]> { ["name"] = ["The organisation already has a chapter with this name."] });
             }
         }, ct);
-        return TypedResults.Created($"/api/v1/organizations/{orgId}/chapters/{chapter.Id}", chapter);
     }
 
     private static async Task<Ok<Page<ChapterResponse>>> ListChapters(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct) =>

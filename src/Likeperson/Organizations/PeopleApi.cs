@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Dapper;
 using Likeperson.Auth;
+using Likeperson.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Likeperson.Organizations;
@@ -15,36 +17,80 @@ public static class PeopleApi
         group.MapPost("/", Create).WithSummary("Add a person with their memberships (system admin or org admin).").ProducesProblems(403, 422);
         group.MapPut("/{personId:guid}/memberships", ReplaceMemberships).WithSummary("Replace a person's memberships (org admin).")
             .ProducesProblems(403, 422);
+        group.MapGet("/", List).WithSummary("The organisation's people by name with memberships, mentor status and certification date (org admin); "
+            + "`chapter_id` filters by chapter, `q` searches the name.").ProducesProblems(400, 403, 422);
+        group.MapGet("/{personId:guid}", Get).WithSummary("One person of the organisation (org admin).").ProducesProblems(403);
     }
+
+    private static async Task<Ok<Page<PersonSummary>>> List(Guid orgId, [FromQuery(Name = "chapter_id")] Guid? chapterId, string? q, int? limit,
+        string? cursor, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+    {
+        var statement = PeopleList.Page(chapterId, q, Paging.Limit(limit), cursor);
+        return TypedResults.Ok(await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, (conn, _) => RunAsync(conn, statement, ct), ct));
+    }
+
+    private static async Task<Ok<PersonSummary>> Get(Guid orgId, Guid personId, ClaimsPrincipal user, OrgAccess access, CancellationToken ct) =>
+        TypedResults.Ok(await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, (conn, _) => RunAsync(conn, PeopleList.One(personId), ct), ct)
+                        ?? throw ApiException.NotFound("Person"));
+
+    /// <summary>A read statement inside the transaction <see cref="OrgAccess"/> opened (the caller's identity is set).</summary>
+    private static Task<T> RunAsync<T>(NpgsqlConnection conn, Statement<T> statement, CancellationToken ct) =>
+        BatchResults.QueryAsync(conn, new CommandDefinition(statement.Sql, statement.Parameters, cancellationToken: ct), statement.Read);
 
     private static async Task<Created<PersonResponse>> Create(Guid orgId, CreatePersonRequest body, ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
     {
+        var person = await CreateAsync(access, user, orgId, body, ct);
+        return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
+    }
+
+    /// <summary>Adds a person with their memberships (system admin or org admin): the endpoint and the people page.</summary>
+    public static async Task<PersonResponse> CreateAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, CreatePersonRequest body, CancellationToken ct)
+    {
         var v = new Validation();
-        var name = Validation.Clean(body.DisplayName);
-        v.Check(name is { Length: <= 200 }, "display_name", "A display name of 1 to 200 characters is required.");
+        var name = ValidDisplayName(body.DisplayName, v, "display_name");
         var memberships = ValidMemberships(body.Memberships, v);
         v.Check(body.CertificationExpiresAt is null || memberships.Any(m => m.Role == ChapterRole.PeerMentor),
             "certification_expires_at", "Only peer mentors have a certification.");
         v.ThrowIfAny();
-        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, async (conn, _) =>
-        {
-            await RequireChaptersAsync(conn, orgId, memberships);
-            var id = await conn.ExecuteScalarAsync<Guid>(
-                "INSERT INTO people (organization_id, display_name, org_admin) VALUES (@orgId, @name, @admin) RETURNING id",
-                new { orgId, name, admin = body.OrgAdmin ?? false });
-            await WriteMembershipsAsync(conn, orgId, id, memberships, body.CertificationExpiresAt);
-            return new PersonResponse(id, name!, orgId, body.OrgAdmin ?? false, memberships);
-        }, ct);
-        return TypedResults.Created($"/api/v1/organizations/{orgId}/people/{person.Id}", person);
+        return await access.AsAdminAsync(user, orgId, allowSystemAdmin: true, (conn, _) =>
+            InsertAsync(conn, orgId, name!, body.OrgAdmin ?? false, memberships, body.CertificationExpiresAt), ct);
+    }
+
+    /// <summary>A person's display name, trimmed: 1 to 200 characters (else an error on <paramref name="field"/>).</summary>
+    public static string? ValidDisplayName(string? displayName, Validation v, string field)
+    {
+        var clean = Validation.Clean(displayName);
+        v.Check(clean is { Length: <= 200 }, field, "A display name of 1 to 200 characters is required.");
+        return clean;
+    }
+
+    /// <summary>
+    /// Adds a person with their memberships (every chapter must be the organisation's) on the connection the caller's access
+    /// opened: `POST /organizations/{id}/people` and the first run's first org admin. The id is the `sub` of their tokens.
+    /// </summary>
+    public static async Task<PersonResponse> InsertAsync(NpgsqlConnection conn, Guid orgId, string name, bool orgAdmin,
+        Membership[] memberships, DateOnly? certification)
+    {
+        await RequireChaptersAsync(conn, orgId, memberships);
+        var id = await conn.ExecuteScalarAsync<Guid>(
+            "INSERT INTO people (organization_id, display_name, org_admin) VALUES (@orgId, @name, @orgAdmin) RETURNING id",
+            new { orgId, name, orgAdmin });
+        await WriteMembershipsAsync(conn, orgId, id, memberships, certification);
+        return new PersonResponse(id, name, orgId, orgAdmin, memberships);
     }
 
     private static async Task<Ok<PersonResponse>> ReplaceMemberships(Guid orgId, Guid personId, ReplaceMembershipsRequest body,
-        ClaimsPrincipal user, OrgAccess access, CancellationToken ct)
+        ClaimsPrincipal user, OrgAccess access, CancellationToken ct) =>
+        TypedResults.Ok(await ReplaceMembershipsAsync(access, user, orgId, personId, body, ct));
+
+    /// <summary>Replaces a person's memberships (org admin): the endpoint and the person page.</summary>
+    public static async Task<PersonResponse> ReplaceMembershipsAsync(OrgAccess access, ClaimsPrincipal user, Guid orgId, Guid personId,
+        ReplaceMembershipsRequest body, CancellationToken ct)
     {
         var v = new Validation();
         var memberships = ValidMemberships(body.Memberships, v);
         v.ThrowIfAny();
-        var person = await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
+        return await access.AsAdminAsync(user, orgId, allowSystemAdmin: false, async (conn, _) =>
         {
             var row = await conn.QuerySingleOrDefaultAsync<(string DisplayName, bool OrgAdmin)>(
                 "SELECT display_name, org_admin FROM people WHERE id = @personId AND organization_id = @orgId FOR UPDATE",
@@ -55,7 +101,6 @@ public static class PeopleApi
             await WriteMembershipsAsync(conn, orgId, personId, memberships, null);
             return new PersonResponse(personId, row.DisplayName, orgId, row.OrgAdmin, memberships);
         }, ct);
-        return TypedResults.Ok(person);
     }
 
     private static Membership[] ValidMemberships(MembershipRequest?[]? requested, Validation v)

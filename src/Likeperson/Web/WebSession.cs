@@ -36,6 +36,10 @@ public static class WebSession
     public static async Task<string?> ProviderIdTokenAsync(HttpContext http) =>
         (await http.AuthenticateAsync(WebModule.CookieScheme)).Properties?.GetTokenValue(IdTokenName);
 
+    /// <summary>Marks a system admin's session (<see cref="SignInSystemAdminAsync"/>); a person's session has none.</summary>
+    public const string KindClaim = "lp_kind";
+    public const string SystemAdminKind = "system_admin";
+
     /// <summary>How long a demo sign-in lasts (Development).</summary>
     public static readonly TimeSpan DemoLifetime = TimeSpan.FromHours(12);
 
@@ -68,30 +72,58 @@ public static class WebSession
     }
 
     /// <summary>
-    /// A pasted bearer token, validated exactly as the API validates one: the person it names and when the API stops
-    /// accepting it (its expiry plus the allowed clock skew), which is when the session it starts ends. Null when refused.
+    /// Starts a system admin's session (a subject of Auth:SystemAdmins, no person): it opens /admin/organizations and
+    /// nothing else (every person page sends it there, <see cref="Pages.AppPage"/>), so it never reads person data.
     /// </summary>
-    public static async Task<(Guid Person, DateTimeOffset Until)?> ReadTokenAsync(string token, AuthSettings auth)
+    public static Task SignInSystemAdminAsync(HttpContext http, string subject, DateTimeOffset expires)
+    {
+        var identity = new ClaimsIdentity(
+        [
+            new Claim("sub", subject),
+            new Claim(KindClaim, SystemAdminKind),
+            new Claim(SessionClaim, Guid.NewGuid().ToString()),
+            new Claim("exp", expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ], WebModule.CookieScheme, "sub", null);
+        return http.SignInAsync(WebModule.CookieScheme, new ClaimsPrincipal(identity),
+            new AuthenticationProperties { IsPersistent = false, ExpiresUtc = expires });
+    }
+
+    public static bool IsSystemAdmin(this ClaimsPrincipal user) => user.HasClaim(KindClaim, SystemAdminKind);
+
+    /// <summary>
+    /// A pasted bearer token, validated exactly as the API validates one: the subject it names (a person's id, or a system
+    /// admin's subject) and when the API stops accepting it (its expiry plus the allowed clock skew), which is when the
+    /// session it starts ends. Null when refused.
+    /// </summary>
+    public static async Task<(string Subject, DateTimeOffset Until)?> ReadTokenAsync(string token, AuthSettings auth)
     {
         token = token.Trim();
         if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = token[7..].Trim();
         if (token.Length is 0 or > 8192) return null;
         var parameters = auth.ValidationParameters();
         var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
-        if (!result.IsValid || !Guid.TryParse(result.ClaimsIdentity.FindFirst("sub")?.Value, out var person)) return null;
-        return (person, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) + parameters.ClockSkew);
+        if (!result.IsValid || result.ClaimsIdentity.FindFirst("sub")?.Value is not { Length: > 0 } subject) return null;
+        return (subject, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) + parameters.ClockSkew);
     }
 
-    /// <summary>Ends the signed-in session everywhere (its pages and its event streams on every instance), then here.</summary>
+    /// <summary>
+    /// Ends the signed-in session everywhere (its pages and its event streams on every instance), then here. A system
+    /// admin's session is ended under the nil identity: no person (so nothing is readable), but web_session_end needs one.
+    /// </summary>
     public static async Task SignOutAsync(HttpContext http, Db db)
     {
         if (SessionId(http.User) is { } session
             && long.TryParse(http.User.FindFirst("exp")?.Value, out var exp))
-            await db.AsPersonAtOnceAsync(http.User.PersonId(), "SELECT web_session_end(@session, @expires)",
+            await db.AsPersonAtOnceAsync(http.User.IsSystemAdmin() ? Guid.Empty : http.User.PersonId(), "SELECT web_session_end(@session, @expires)",
                 new Dapper.DynamicParameters(new { session, expires = DateTimeOffset.FromUnixTimeSeconds(exp) }),
                 async results => { await results.SkipAsync(); return true; }, http.RequestAborted);
         await http.SignOutAsync(WebModule.CookieScheme);
     }
+
+    /// <summary>Whether the session was signed out (on any instance): the first-run page asks; person pages read it in their frame.</summary>
+    public static Task<bool> EndedAsync(Db db, ClaimsPrincipal user, CancellationToken ct) =>
+        db.AsPersonAtOnceAsync(Guid.Empty, "SELECT web_session_ended(@session)", new Dapper.DynamicParameters(new { session = SessionId(user) }),
+            results => results.ReadSingleAsync<bool>(), ct);
 
     public static Guid? SessionId(ClaimsPrincipal user) => Guid.TryParse(user.FindFirst(SessionClaim)?.Value, out var id) ? id : null;
 

@@ -49,6 +49,15 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(admin, "PUT", memberships, $"{o}/people/{personId}/memberships", 200, membership + "}");
         await Call(coordinator, "PUT", memberships, $"{o}/people/{personId}/memberships", 403, membership + "}");
         await Call(admin, "PUT", memberships, $"{o}/people/{personId}/memberships", 422, """{"memberships": [{}]}""");
+        await Call(admin, "GET", people, $"{o}/people?chapter_id={org.ChapterA}&q=mentor&limit=2", 200);
+        await Call(coordinator, "GET", people, $"{o}/people", 403);
+        await Call(admin, "GET", people, $"{o}/people?cursor=bogus", 400);
+        await Call(admin, "GET", people, $"{o}/people?limit=0", 422);
+        await Call(admin, "GET", $"{people}/{{personId}}", $"{o}/people/{personId}", 200);
+        await Call(coordinator, "GET", $"{people}/{{personId}}", $"{o}/people/{personId}", 403);
+        await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?chapter_id={org.ChapterA}", 200);
+        await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?cursor=bogus", 400);
+        await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?limit=500", 422);
         const string invitations = $"{V}/organizations/{{orgId}}/people/{{personId}}/invitations";
         await Call(admin, "POST", invitations, $"{o}/people/{personId}/invitations", 201);
         await Call(coordinator, "POST", invitations, $"{o}/people/{personId}/invitations", 201); // the person's chapter's coordinator
@@ -120,6 +129,12 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "POST", a, a, 422, pair + """, "status": "completed"}""");
         await Call(mentor, "POST", a, a, 403, pair + "}");
         await Call(coordinator, "POST", a, a, 422, $$"""{"peer_mentor_id": "{{org.MentorA2}}", "contact_id": "{{org.ContactA}}"}""");
+        const string batch = $"{a}/batch";
+        await Call(coordinator, "POST", batch, batch, 201, $$"""{"items": [{{pair}}}, {{pair}}, "status": "pending"}]}""");
+        await Call(coordinator, "POST", batch, batch, 422, $$"""{"items": [{{pair}}}, {"peer_mentor_id": "{{org.MentorA2}}", "contact_id": "{{org.ContactA}}"}]}""");
+        await Call(coordinator, "POST", batch, batch, 422, """{"items": []}""");
+        await Call(coordinator, "POST", batch, batch, 404, $$"""{"items": [{"peer_mentor_id": "{{org.MentorA}}", "contact_id": "{{other.ContactA}}"}]}""");
+        await Call(mentor, "POST", batch, batch, 403, $$"""{"items": [{{pair}}}]}""");
         await Call(coordinator, "GET", a, a, 200);
         await Call(coordinator, "GET", a, a + "?status=bogus", 400);
         await Call(coordinator, "GET", a, a + "?limit=0", 422);
@@ -133,6 +148,11 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         var occurred = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 201, $$"""{"occurred_at": "{{occurred}}", "kind": "phone", "note": "Called"}""");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 422, "{}");
+        await Call(mentor, "GET", $"{one}/activities", $"{ai}/activities", 200);
+        await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=1", 200);
+        await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=0", 422);
+        await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?cursor=not-ours", 400);
+        await Call(_server.As(org.CoordinatorB), "GET", $"{one}/activities", $"{ai}/activities", 404);
         await Call(coordinator, "PATCH", one, ai, 200, """{"status": "completed"}""");
         await Call(coordinator, "PATCH", one, ai, 409, """{"notes": "after"}""");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 409, $$"""{"occurred_at": "{{occurred}}"}""");

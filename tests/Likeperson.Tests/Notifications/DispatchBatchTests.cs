@@ -74,6 +74,7 @@ public sealed class DispatchBatchTests(ManualPushServer server) : IClassFixture<
             END $$;
             CREATE TRIGGER {trigger} BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION {trigger}();
             """);
+        var dispatched = await owner.ExecuteScalarAsync<DateTime>("SELECT now()");
         try
         {
             await DrainAsync(Dispatcher(50));
@@ -84,7 +85,7 @@ public sealed class DispatchBatchTests(ManualPushServer server) : IClassFixture<
         }
 
         var failed = await owner.QuerySingleAsync<(int Attempts, string LastError, bool Processed, bool Later)>(
-            "SELECT attempts, last_error, processed_at IS NOT NULL, available_at > now() FROM outbox WHERE id = @poison", new { poison });
+            "SELECT attempts, last_error, processed_at IS NOT NULL, available_at > @dispatched FROM outbox WHERE id = @poison", new { poison, dispatched });
         Assert.Equal((1, false, true), (failed.Attempts, failed.Processed, failed.Later));
         Assert.Contains("poisoned notification", failed.LastError);
         Assert.Empty(await _outbox.NotificationsOfAsync(poison));

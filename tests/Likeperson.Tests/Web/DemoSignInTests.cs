@@ -111,6 +111,12 @@ public sealed class NoDemoOutsideDevelopmentTests(TestServer server) : IClassFix
         Assert.Contains("access_token", html);
         var demo = await SignInPage.DemoSignInAsync(browser, html, DemoData.People[1].Id);
         Assert.Equal(HttpStatusCode.NotFound, demo.StatusCode);
+        Assert.DoesNotContain("demo-system-admin", html);
+        var admin = await browser.PostAsync("/signin?handler=demoSystemAdmin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = SignInPage.Antiforgery(html),
+        }));
+        Assert.Equal(HttpStatusCode.NotFound, admin.StatusCode);
         Assert.DoesNotContain(demo.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("lp_session")));
     }
 

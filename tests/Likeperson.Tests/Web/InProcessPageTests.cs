@@ -28,7 +28,7 @@ public sealed class InProcessPageTests(TestServer server) : IClassFixture<TestSe
         var html = WebUtility.HtmlDecode(await board.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, board.StatusCode);
-        Assert.All(Enumerable.Range(0, 30), i => Assert.Contains($"Contact {i}</h3>", html));
+        Assert.All(Enumerable.Range(0, 30), i => Assert.Contains($"Contact {i}</a></h3>", html));
         Assert.Contains("Mentor 29", html);
         Assert.Equal(1, count);
     }
@@ -66,7 +66,7 @@ public sealed class InProcessPageTests(TestServer server) : IClassFixture<TestSe
         var other = await browser.GetAsync($"/board?handler=row&id={await world.AssignmentRowAsync(org.Id, org.MentorB, org.ContactB, 1)}");
 
         Assert.Equal(HttpStatusCode.OK, row.StatusCode);
-        Assert.Contains("<h3>Contact A</h3>", html);
+        Assert.Contains($"<h3><a href=\"/assignments/{id}\">Contact A</a></h3>", html);
         Assert.Contains("Mentor A", html);
         Assert.Equal(1, count);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode); // chapter B's is not Coordinator A's to see

@@ -28,6 +28,39 @@ public sealed partial class MyPageTests(TestServer server) : IClassFixture<TestS
     }
 
     [Fact]
+    public async Task My_PausedVoluntarilyWhileTheCertificationRanOut_OffersNoReactivationThatWouldFail()
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        await server.BringToAsync(org, org.MentorA, "paused");
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("UPDATE peer_mentors SET certification_expires_at = current_date - 1 WHERE id = @MentorA", org);
+        var browser = await WebSignIn.AsAsync(server, org.MentorA);
+
+        var html = WebUtility.HtmlDecode(await (await browser.GetAsync("/my")).Content.ReadAsStringAsync());
+
+        Assert.Contains("Ask your coordinator to renew it", html);
+        Assert.DoesNotContain("id=\"reactivate\"", html);
+    }
+
+    [Theory]
+    [InlineData(10, true)]
+    [InlineData(30, true)]
+    [InlineData(31, false)]
+    public async Task My_CertificationNearingItsEnd_IsWarnedAbout(int daysLeft, bool warned)
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("UPDATE peer_mentors SET certification_expires_at = (now() AT TIME ZONE 'Europe/Oslo')::date + @daysLeft WHERE id = @mentor",
+                new { daysLeft, mentor = org.MentorA });
+        var browser = await WebSignIn.AsAsync(server, org.MentorA);
+
+        var html = WebUtility.HtmlDecode(await (await browser.GetAsync("/my")).Content.ReadAsStringAsync());
+
+        Assert.Equal(warned, html.Contains("id=\"cert-warning\""));
+        if (warned) Assert.Contains($"(in {daysLeft} days)", html);
+    }
+
+    [Fact]
     public async Task My_ReactivationThatNeedsAcknowledgement_SaysItIsRequestedNotDone()
     {
         var org = await new World(server.Worker).StandardOrgAsync(requireAck: true);

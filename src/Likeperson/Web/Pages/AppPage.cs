@@ -81,6 +81,11 @@ public abstract class AppPage(Db db, Lang lang) : PageModel
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
+        if (User.IsSystemAdmin()) // a system admin's session is no person's: it opens only the first-run page
+        {
+            context.Result = new LocalRedirectResult("/admin/organizations");
+            return;
+        }
         var executed = await next();
         try
         {

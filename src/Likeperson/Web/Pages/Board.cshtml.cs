@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Mvc;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// The assignment board: the coordinator's assignments by status, with each mentor's status and each contact's name,
+/// The assignment board: the coordinator's assignments by status, with each mentor's status, each contact's name and the
+/// overdue-contact flag (the follow-up-reminders job's rule, computed in the same statement), each linking to its page,
 /// read with the page's frame in one statement round trip (<see cref="AssignmentList.Board"/>). The page remembers the
 /// list's stream position; the script resumes the event stream from it and replaces single rows (`?handler=row`, one
 /// round trip for the row the event names) as events arrive.
 /// </summary>
-public sealed class BoardModel(Db db, Lang lang) : AppPage(db, lang)
+public sealed class BoardModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, lang)
 {
     public static readonly AssignmentStatus[] Statuses = [AssignmentStatus.Open, AssignmentStatus.Pending, AssignmentStatus.Completed];
 
@@ -26,7 +27,7 @@ public sealed class BoardModel(Db db, Lang lang) : AppPage(db, lang)
 
     public async Task<IActionResult> OnGetAsync()
     {
-        var board = await ReadAsync(AssignmentList.Board(new AssignmentQuery(Limit: Paging.MaxLimit)));
+        var board = await ReadAsync(AssignmentList.Board(new AssignmentQuery(Limit: Paging.MaxLimit), clock.GetUtcNow()));
         if (!Viewer.Supervises) return LocalRedirect("/my");
         (Rows, More, StreamPosition) = (board.Rows, board.NextCursor is not null, board.StreamPosition);
         return Page();
@@ -36,7 +37,7 @@ public sealed class BoardModel(Db db, Lang lang) : AppPage(db, lang)
     public async Task<IActionResult> OnGetRowAsync(Guid id, CancellationToken ct)
     {
         BoardPage? one = null;
-        if (!await TryAsync(async () => one = await Db.AsPersonAtOnceAsync(Me, AssignmentList.Board(new AssignmentQuery(Limit: 1, AssignmentId: id)), ct))
+        if (!await TryAsync(async () => one = await Db.AsPersonAtOnceAsync(Me, AssignmentList.Board(new AssignmentQuery(Limit: 1, AssignmentId: id), clock.GetUtcNow()), ct))
             || one!.Rows.Count == 0)
             return NotFound();
         return Partial("_AssignmentRow", one.Rows[0]);

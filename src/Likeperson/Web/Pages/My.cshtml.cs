@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// A peer mentor's own page: status, assignments, the pause toggle (a dialog with an optional reason of at most 200
+/// A peer mentor's own page: status, open and pending assignments (overdue-contact flag, each linking to its page, where
+/// the mentor records a contact), the pause toggle (a dialog with an optional reason of at most 200
 /// characters and an optional expected return date), reactivation, and their own pause history.
 /// </summary>
 public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, lang)
@@ -17,14 +18,26 @@ public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, 
     public override string Topics => "assignments,mentors,notifications";
     public MentorResponse? Mentor { get; private set; }
     public IReadOnlyList<BoardRow> Assignments { get; private set; } = [];
+
+    /// <summary>The mentor's open and pending assignments (the ones a contact can still be recorded on), newest first.</summary>
+    public IReadOnlyList<BoardRow> OpenAssignments => Assignments.Where(r => r.Assignment.Status != AssignmentStatus.Completed).ToList();
     public List<PauseResponse> Pauses { get; private set; } = [];
     public string? Done { get; private set; }
-    public string Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), L.Zone).DateTime).ToString("yyyy-MM-dd");
+    public string Today => LocalToday.ToString("yyyy-MM-dd");
+    private DateOnly LocalToday => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), L.Zone).DateTime);
+
+    /// <summary>How many days ahead the page warns that the certification runs out (the mentor page's banner uses the same).</summary>
+    public const int CertificationWarningDays = 30;
+
+    public int? DaysToCertificationExpiry => Mentor?.CertificationExpiresAt is { } d ? d.DayNumber - LocalToday.DayNumber : null;
+
+    /// <summary>Expired (before today): reactivation would be refused (certification_expired), so it is not offered.</summary>
+    public bool CertificationExpired => DaysToCertificationExpiry < 0;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var assignments = await ReadAsync(AssignmentList.Board(new AssignmentQuery(PeerMentorId: Me, Limit: Paging.MaxLimit)));
+        var assignments = await ReadAsync(AssignmentList.Board(new AssignmentQuery(PeerMentorId: Me, Limit: Paging.MaxLimit), now));
         if (!await TryAsync(async () => Mentor = await MentorsApi.ReadAsync(Db, Me, Me, now, ct)))
         {
             Error = L["my.not_mentor"];

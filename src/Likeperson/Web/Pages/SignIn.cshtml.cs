@@ -9,7 +9,8 @@ namespace Likeperson.Web.Pages;
 /// <summary>
 /// Sign-in: the organisation's identity provider (Auth:Oidc:*, <see cref="ProviderSignIn"/>) when configured. In Development
 /// (and the tests' host) a pasted HS256 bearer token, validated as the API validates it, starts a session that ends when the
-/// API would stop accepting the token, and in Development the demo people are listed too, each a button that signs in.
+/// API would stop accepting the token (a system admin's subject starts a system-admin session, which only creates
+/// organisations), and in Development the demo people and the demo system admin are listed too, each a button that signs in.
 /// </summary>
 public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthSettings auth, TimeProvider clock) : PageModel
 {
@@ -27,14 +28,28 @@ public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthS
 
     private static string Back(string? returnUrl) => WebModule.IsLocalPath(returnUrl) ? returnUrl! : "/";
 
-    public IActionResult OnGet() => User.Identities.Any(i => i.AuthenticationType == WebModule.CookieScheme) ? LocalRedirect("/") : Page();
+    /// <summary>Development, with the demo system admin among Auth:SystemAdmins (appsettings.Development.json): offer it too.</summary>
+    public bool DemoSystemAdmin => env.IsDevelopment() && auth.SystemAdmins.Contains(DemoApi.SystemAdminSubject);
 
+    public const string SystemAdminHome = "/admin/organizations";
+
+    public IActionResult OnGet() => User.Identities.Any(i => i.AuthenticationType == WebModule.CookieScheme)
+        ? LocalRedirect(User.IsSystemAdmin() ? SystemAdminHome : "/") : Page();
+
+    /// <summary>A token for a system admin's subject starts a system admin's session; one for a person, that person's.</summary>
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "access_token")] string? accessToken, string? returnUrl, CancellationToken ct)
     {
         if (!TokenAllowed) return NotFound();
-        if (await WebSession.ReadTokenAsync(accessToken ?? "", auth) is { } token
-            && await WebSession.SignInAsync(HttpContext, db, token.Person, token.Until, ct))
-            return LocalRedirect(Back(returnUrl));
+        if (await WebSession.ReadTokenAsync(accessToken ?? "", auth) is { } token)
+        {
+            if (auth.SystemAdmins.Contains(token.Subject))
+            {
+                await WebSession.SignInSystemAdminAsync(HttpContext, token.Subject, token.Until);
+                return LocalRedirect(SystemAdminHome);
+            }
+            if (Guid.TryParse(token.Subject, out var person) && await WebSession.SignInAsync(HttpContext, db, person, token.Until, ct))
+                return LocalRedirect(Back(returnUrl));
+        }
         Error = lang["signin.refused"];
         Response.StatusCode = 400;
         return Page();
@@ -47,5 +62,12 @@ public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthS
             return LocalRedirect(Back(returnUrl));
         Error = lang["signin.refused"];
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostDemoSystemAdminAsync()
+    {
+        if (!DemoSystemAdmin) return NotFound();
+        await WebSession.SignInSystemAdminAsync(HttpContext, DemoApi.SystemAdminSubject, clock.GetUtcNow() + WebSession.DemoLifetime);
+        return LocalRedirect(SystemAdminHome);
     }
 }

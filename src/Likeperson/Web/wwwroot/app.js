@@ -178,6 +178,24 @@
   on("assignment.created", refreshAssignments);
   on("assignment.updated", refreshAssignments);
 
+  // One assignment's page: a newer version of it (changed elsewhere) reloads the page's content, unless a form on it has
+  // been typed into; then a notice offers the current state, so nothing typed is lost.
+  let detailWanted = 0;
+  on("assignment.updated", (a) => {
+    const region = document.querySelector("[data-assignment-id]");
+    if (!region || !a?.id || a.id !== region.dataset.assignmentId) return;
+    if (+region.dataset.assignmentVersion >= a.version || detailWanted >= a.version) return;
+    if (region.querySelector("form[data-dirty]")) {
+      const notice = document.getElementById("assignment-changed");
+      if (notice?.hidden) { notice.hidden = false; announce(notice.textContent.trim()); }
+      return;
+    }
+    detailWanted = a.version;
+    if (window.htmx) htmx.ajax("GET", location.pathname, { target: "#" + region.id, select: "#" + region.id, swap: "outerHTML" })
+      .then(() => announce(document.querySelector("[data-assignment-id]")?.dataset.updatedText || ""));
+  });
+  document.addEventListener("input", (e) => { const form = e.target.closest?.("[data-assignment-id] form"); if (form) form.dataset.dirty = "1"; });
+
   // ---- mentor status: badges by version; roster and mentor pages reload their content region -------------------------
   on("mentor.status_changed", (m) => {
     if (!m?.mentor_id) return;

@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS assignment_create_batch(jsonb, timestamptz);
