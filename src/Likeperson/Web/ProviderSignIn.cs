@@ -103,8 +103,15 @@ public static class ProviderSignIn
                 return;
             }
         }
-        var session = Guid.NewGuid();
         var expires = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() + Lifetime;
+        // A system admin at the provider (Auth:SystemAdmins lists `<issuer>|<sub>`) starts a system admin's session: first run.
+        if (http.RequestServices.GetRequiredService<AuthSettings>().SystemAdmins.Contains($"{issuer}|{subject.Value}"))
+        {
+            await WebSession.SignInSystemAdminAsync(http, $"{issuer}|{subject.Value}", expires);
+            http.Response.Redirect(Pages.SignInModel.SystemAdminHome);
+            return;
+        }
+        var session = Guid.NewGuid();
         await using var conn = await db.App.OpenConnectionAsync(ct);
         var person = await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(
             "SELECT identity_sign_in(@issuer, @subject, @session, @expires)",

@@ -91,6 +91,7 @@ public static class UiTexts
         ["person_signin.linked"] = ("Linked {0}, last sign-in {1}", "Koblet {0}, sist innlogget {1}"),
         ["person_signin.unlink"] = ("Unlink", "Koble fra"),
         ["person_signin.unlink_label"] = ("Unlink account {0}", "Koble fra kontoen {0}"),
+        ["person_signin.unlinked_done"] = ("The account is unlinked: it can no longer sign in as this person.", "Kontoen er koblet fra: den kan ikke lenger logge inn som denne personen."),
         // ---- end of branch signin ----
 
         ["board.title"] = ("Assignments", "Oppdrag"),
