@@ -70,4 +70,54 @@ public sealed class InvitationTests(BrowserFixture f, ProviderServer server) : I
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);
         await page.Context.CloseAsync();
     }
+
+    /// <summary>
+    /// The whole first sign-in of an invited person, in the UI alone: the org admin (signed in at the provider) creates the
+    /// link on the person's admin page by keyboard, the person opens it and signs in, and the admin then sees the linked
+    /// account and unlinks it.
+    /// </summary>
+    [Theory]
+    [InlineData("en-GB", 1280)]
+    [InlineData("nb-NO", 390)]
+    public async Task Invitation_CreatedOnTheAdminsPersonPage_LinksThePersonAndCanBeUnlinked(string language, int width)
+    {
+        var nb = language == "nb-NO";
+        var org = await new World(server.Worker).StandardOrgAsync();
+        var adminLogin = $"admin-{Guid.NewGuid():N}";
+        await server.LinkAsync(org.Admin, adminLogin);
+        var admin = await ProviderSignInTests.OpenAsync(f, server, language, width);
+        await admin.GotoAsync($"/admin/people/{org.MentorA2}");
+        await ProviderSignInTests.TabUntilAsync(admin, "document.activeElement.id === 'provider-signin'");
+        await admin.Keyboard.PressAsync("Enter");
+        await ProviderSignInTests.SignInAtProviderAsync(admin, adminLogin);
+        await Expect(admin).ToHaveURLAsync(new Regex($"/admin/people/{org.MentorA2}$"));
+
+        await ProviderSignInTests.TabUntilAsync(admin, "document.activeElement.id === 'create-invitation'");
+        await admin.Keyboard.PressAsync("Enter");
+        var link = await admin.Locator("#invitation-url").InputValueAsync();
+        Assert.Matches("/invite/[A-Za-z0-9_-]{20,}$", link);
+        await BrowserFixture.AssertAccessibleAsync(admin);
+        await BrowserFixture.AssertNoHorizontalScrollAsync(admin);
+
+        var person = await ProviderSignInTests.OpenAsync(f, server, language, width);
+        await person.GotoAsync(new Uri(link).PathAndQuery);
+        await ProviderSignInTests.TabUntilAsync(person, "document.activeElement.id === 'invite-accept'");
+        await person.Keyboard.PressAsync("Enter");
+        var login = $"invited-{Guid.NewGuid():N}";
+        await ProviderSignInTests.SignInAtProviderAsync(person, login);
+        await Expect(person).ToHaveURLAsync(new Regex("/my$"));
+        await Expect(person.Locator("header")).ToContainTextAsync("Mentor A2");
+
+        await admin.ReloadAsync();
+        await Expect(admin.Locator(".identities")).ToContainTextAsync(login);
+        await ProviderSignInTests.TabUntilAsync(admin, "document.activeElement.closest('.identities form') !== null");
+        await admin.Keyboard.PressAsync("Enter");
+        await Expect(admin.Locator("[role=status], .banner.ok").First).ToContainTextAsync(nb ? "Kontoen er koblet fra" : "The account is unlinked");
+        await Expect(admin.Locator(".identities")).ToHaveCountAsync(0);
+
+        await person.GotoAsync("/my"); // the unlinked account's session has ended
+        await Expect(person).ToHaveURLAsync(new Regex("/signin"));
+        await admin.Context.CloseAsync();
+        await person.Context.CloseAsync();
+    }
 }

@@ -119,7 +119,7 @@ public static class ProviderSignIn
         var started = person is { } id && await WebSession.SignInAsync(http, db, id, expires, ct,
             new ProviderSession(session, issuer, properties.GetTokenValue(OpenIdConnectParameterNames.IdToken)));
         http.Response.Redirect(!started ? "/signin/unlinked"
-            : WebModule.IsLocalPath(properties.RedirectUri) ? properties.RedirectUri! : "/");
+            : WebModule.IsLocalPath(context.ReturnUri) ? context.ReturnUri! : "/"); // the handler moved RedirectUri here
     }
 
     /// <summary>
