@@ -14,6 +14,11 @@ public static class OpenApiNotes
           and answers 200 with the person. Every membership needs both `chapter_id` and `role` (422 `validation_failed` otherwise).
         - A system admin (`Auth:SystemAdmins`) gets 403 `forbidden` from setup calls other than creating organisations, chapters
           and people (settings, memberships, contacts); an org admin of another organisation gets 404.
+        - Bearer tokens: HS256 ones (`Auth:JwtSecret`, `sub` = person id) and, with `Auth:Jwt:Authority`, the OpenID Connect
+          provider's access tokens, chosen by `iss`; a provider identity linked to no person is 401 `identity_not_linked`.
+        - `POST .../people/{person_id}/invitations` takes no body; 201 `{id, url, expires_at}` with `Location` = `url`. A
+          coordinator outside the person's chapters gets 404, a peer mentor 403. `GET .../identities` and `DELETE
+          .../identities/{id}` are for org admins (a coordinator gets 403); an identity of another person is 404.
         - `PATCH .../settings` with `{}` answers 200 and changes nothing; a missing body is 400 `malformed_request`.
         - Time zones must be IANA ids (Windows ids are 422). Enum values are read case-insensitively (`"Coordinator"` is `coordinator`);
           responses always use lower snake_case.

@@ -751,6 +751,192 @@ $$;
 
 
 --
+-- Name: identity_links; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_links (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    person_id uuid NOT NULL,
+    issuer text NOT NULL,
+    subject text NOT NULL,
+    linked_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_sign_in_at timestamp with time zone,
+    CONSTRAINT identity_links_issuer_length CHECK (((char_length(issuer) >= 1) AND (char_length(issuer) <= 2000))),
+    CONSTRAINT identity_links_subject_length CHECK (((char_length(subject) >= 1) AND (char_length(subject) <= 255)))
+);
+
+
+--
+-- Name: identity_links_of(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_links_of(p_org uuid, p_person uuid) RETURNS SETOF public.identity_links
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF identity_manager(p_org, p_person) <> 'admin' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden', DETAIL = 'Only an org admin sees linked identities.';
+  END IF;
+  RETURN QUERY SELECT * FROM identity_links l WHERE l.person_id = p_person ORDER BY l.linked_at, l.id;
+END $$;
+
+
+--
+-- Name: identity_manager(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_manager(p_org uuid, p_person uuid) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF current_person_id() IS NULL OR auth_org_id() IS DISTINCT FROM p_org
+     OR NOT EXISTS (SELECT 1 FROM people WHERE id = p_person AND organization_id = p_org) THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Person was not found.';
+  END IF;
+  IF auth_is_org_admin() THEN RETURN 'admin'; END IF;
+  IF EXISTS (SELECT 1 FROM chapter_memberships WHERE person_id = p_person AND chapter_id = ANY (auth_coordinated_chapters())) THEN
+    RETURN 'coordinator';
+  END IF;
+  IF cardinality(auth_coordinated_chapters()) > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Person was not found.';
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
+    DETAIL = 'Only an org admin, or a coordinator of one of the person''s chapters, may do this.';
+END $$;
+
+
+--
+-- Name: identity_person(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_person(p_issuer text, p_subject text) RETURNS TABLE(person_id uuid, link_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+  SELECT l.person_id, l.id FROM identity_links l WHERE l.issuer = p_issuer AND l.subject = p_subject;
+$$;
+
+
+--
+-- Name: identity_sign_in(text, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  v_link uuid;
+  v_person uuid;
+BEGIN
+  DELETE FROM identity_sessions WHERE expires_at < now();
+  UPDATE identity_links SET last_sign_in_at = now() WHERE issuer = p_issuer AND subject = p_subject
+  RETURNING id, person_id INTO v_link, v_person;
+  IF v_link IS NULL THEN RETURN NULL; END IF;
+  INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (p_session, v_link, p_expires)
+  ON CONFLICT (session_id) DO NOTHING;
+  RETURN v_person;
+END $$;
+
+
+--
+-- Name: identity_unlink(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF identity_manager(p_org, p_person) <> 'admin' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden', DETAIL = 'Only an org admin unlinks identities.';
+  END IF;
+  UPDATE identity_sessions SET expires_at = least(expires_at, now() + interval '1 day') WHERE link_id = p_link;
+  DELETE FROM identity_links WHERE id = p_link AND person_id = p_person;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Identity link was not found.';
+  END IF;
+  -- The link's bearer tokens: their principal's sid is the link's own id.
+  INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (p_link, NULL, now() + interval '1 day')
+  ON CONFLICT (session_id) DO UPDATE SET link_id = NULL;
+END $$;
+
+
+--
+-- Name: invitation_accept(bytea, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) RETURNS TABLE(state text, person_id uuid, link_id uuid)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  v invitations;
+  v_link uuid;
+  v_owner uuid;
+BEGIN
+  SELECT * INTO v FROM invitations i WHERE i.code_hash = p_code_hash FOR UPDATE;
+  IF NOT FOUND THEN RETURN QUERY SELECT 'unknown', NULL::uuid, NULL::uuid; RETURN; END IF;
+  IF v.used_at IS NOT NULL THEN RETURN QUERY SELECT 'used', NULL::uuid, NULL::uuid; RETURN; END IF;
+  IF v.expires_at <= now() THEN RETURN QUERY SELECT 'expired', NULL::uuid, NULL::uuid; RETURN; END IF;
+  INSERT INTO identity_links AS l (organization_id, person_id, issuer, subject)
+  VALUES (v.organization_id, v.person_id, p_issuer, p_subject)
+  ON CONFLICT (issuer, subject) DO NOTHING RETURNING l.id INTO v_link;
+  IF v_link IS NULL THEN
+    SELECT l.id, l.person_id INTO v_link, v_owner FROM identity_links l WHERE l.issuer = p_issuer AND l.subject = p_subject;
+    IF v_owner IS DISTINCT FROM v.person_id THEN
+      RETURN QUERY SELECT 'linked_elsewhere', NULL::uuid, NULL::uuid; RETURN;
+    END IF;
+  END IF;
+  UPDATE invitations SET used_at = now(), used_by_link = v_link WHERE id = v.id;
+  RETURN QUERY SELECT 'linked', v.person_id, v_link;
+END $$;
+
+
+--
+-- Name: invitation_create(uuid, uuid, bytea, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) RETURNS TABLE(id uuid, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  PERFORM identity_manager(p_org, p_person);
+  IF p_days IS NULL OR p_days NOT BETWEEN 1 AND 365 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', DETAIL = 'An invitation is valid 1 to 365 days.';
+  END IF;
+  RETURN QUERY INSERT INTO invitations AS i (organization_id, person_id, code_hash, created_by, expires_at)
+    VALUES (p_org, p_person, p_code_hash, current_person_id(), now() + make_interval(days => p_days))
+    RETURNING i.id, i.expires_at;
+END $$;
+
+
+--
+-- Name: invitation_preview(bytea); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.invitation_preview(p_code_hash bytea) RETURNS TABLE(state text, organization_name text, person_name text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  v record;
+BEGIN
+  SELECT i.used_at, i.expires_at, o.name AS org, p.display_name AS person INTO v
+  FROM invitations i JOIN people p ON p.id = i.person_id JOIN organizations o ON o.id = i.organization_id
+  WHERE i.code_hash = p_code_hash;
+  RETURN QUERY SELECT CASE WHEN v IS NULL THEN 'unknown' WHEN v.used_at IS NOT NULL THEN 'used'
+                           WHEN v.expires_at <= now() THEN 'expired' ELSE 'open' END,
+                      CASE WHEN v.used_at IS NULL AND v.expires_at > now() THEN v.org END,
+                      CASE WHEN v.used_at IS NULL AND v.expires_at > now() THEN v.person END;
+END $$;
+
+
+--
 -- Name: is_valid_timezone(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1558,7 +1744,8 @@ CREATE FUNCTION public.web_session_ended(p_session uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT EXISTS (SELECT 1 FROM web_session_ends WHERE session_id = p_session);
+  SELECT EXISTS (SELECT 1 FROM web_session_ends WHERE session_id = p_session)
+      OR EXISTS (SELECT 1 FROM identity_sessions WHERE session_id = p_session AND link_id IS NULL);
 $$;
 
 
@@ -1623,6 +1810,32 @@ CREATE TABLE public.contacts (
 
 
 --
+-- Name: data_protection_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.data_protection_keys (
+    id bigint NOT NULL,
+    friendly_name text,
+    xml text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: data_protection_keys_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.data_protection_keys ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.data_protection_keys_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: devices; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1649,6 +1862,36 @@ CREATE TABLE public.follow_up_notices (
     basis timestamp with time zone NOT NULL,
     sent_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT follow_up_notices_level_check CHECK ((level = ANY (ARRAY['reminder'::text, 'escalation'::text])))
+);
+
+
+--
+-- Name: identity_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_sessions (
+    session_id uuid NOT NULL,
+    link_id uuid,
+    expires_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: invitations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.invitations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    person_id uuid NOT NULL,
+    code_hash bytea NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    used_by_link uuid,
+    CONSTRAINT invitations_code_hash_sha256 CHECK ((octet_length(code_hash) = 32)),
+    CONSTRAINT invitations_expires_after_creation CHECK ((expires_at > created_at))
 );
 
 
@@ -1977,6 +2220,14 @@ ALTER TABLE ONLY public.contacts
 
 
 --
+-- Name: data_protection_keys data_protection_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.data_protection_keys
+    ADD CONSTRAINT data_protection_keys_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: devices devices_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1990,6 +2241,46 @@ ALTER TABLE ONLY public.devices
 
 ALTER TABLE ONLY public.follow_up_notices
     ADD CONSTRAINT follow_up_notices_pkey PRIMARY KEY (assignment_id, level, basis);
+
+
+--
+-- Name: identity_links identity_links_identity_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_links
+    ADD CONSTRAINT identity_links_identity_unique UNIQUE (issuer, subject);
+
+
+--
+-- Name: identity_links identity_links_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_links
+    ADD CONSTRAINT identity_links_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: identity_sessions identity_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sessions
+    ADD CONSTRAINT identity_sessions_pkey PRIMARY KEY (session_id);
+
+
+--
+-- Name: invitations invitations_code_hash_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_code_hash_unique UNIQUE (code_hash);
+
+
+--
+-- Name: invitations invitations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_pkey PRIMARY KEY (id);
 
 
 --
@@ -2192,6 +2483,20 @@ CREATE INDEX devices_person_registered ON public.devices USING btree (person_id,
 
 
 --
+-- Name: identity_links_person; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_links_person ON public.identity_links USING btree (person_id);
+
+
+--
+-- Name: identity_sessions_link; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_sessions_link ON public.identity_sessions USING btree (link_id);
+
+
+--
 -- Name: idx_assignment_contact_id; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2238,6 +2543,13 @@ CREATE INDEX idx_assignment_peer_mentor_status ON public.assignments USING btree
 --
 
 CREATE INDEX idx_assignment_status_last_contact ON public.assignments USING btree (status, last_contact_date);
+
+
+--
+-- Name: invitations_person; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitations_person ON public.invitations USING btree (person_id);
 
 
 --
@@ -2606,6 +2918,46 @@ ALTER TABLE ONLY public.follow_up_notices
 
 
 --
+-- Name: identity_links identity_links_person_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_links
+    ADD CONSTRAINT identity_links_person_id_organization_id_fkey FOREIGN KEY (person_id, organization_id) REFERENCES public.people(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: identity_sessions identity_sessions_link_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sessions
+    ADD CONSTRAINT identity_sessions_link_id_fkey FOREIGN KEY (link_id) REFERENCES public.identity_links(id) ON DELETE SET NULL;
+
+
+--
+-- Name: invitations invitations_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.people(id) ON DELETE SET NULL;
+
+
+--
+-- Name: invitations invitations_person_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_person_id_organization_id_fkey FOREIGN KEY (person_id, organization_id) REFERENCES public.people(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: invitations invitations_used_by_link_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_used_by_link_fkey FOREIGN KEY (used_by_link) REFERENCES public.identity_links(id) ON DELETE SET NULL;
+
+
+--
 -- Name: job_runs job_runs_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2891,6 +3243,34 @@ CREATE POLICY devices_own ON public.devices USING ((person_id = ( SELECT public.
 --
 
 ALTER TABLE public.follow_up_notices ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: identity_links; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.identity_links ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: identity_links identity_links_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY identity_links_read ON public.identity_links FOR SELECT USING (((organization_id = ( SELECT public.auth_org_id() AS auth_org_id)) AND (( SELECT public.auth_is_org_admin() AS auth_is_org_admin) OR (person_id = ( SELECT public.current_person_id() AS current_person_id)))));
+
+
+--
+-- Name: invitations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.invitations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: invitations invitations_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY invitations_read ON public.invitations FOR SELECT USING (((organization_id = ( SELECT public.auth_org_id() AS auth_org_id)) AND (( SELECT public.auth_is_org_admin() AS auth_is_org_admin) OR (person_id IN ( SELECT chapter_memberships.person_id
+   FROM public.chapter_memberships
+  WHERE (chapter_memberships.chapter_id = ANY (( SELECT public.auth_coordinated_chapters() AS auth_coordinated_chapters)::uuid[])))))));
+
 
 --
 -- Name: job_runs; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3350,6 +3730,84 @@ GRANT ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact tim
 
 
 --
+-- Name: TABLE identity_links; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.identity_links TO likeperson_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.identity_links TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_links_of(p_org uuid, p_person uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_links_of(p_org uuid, p_person uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_links_of(p_org uuid, p_person uuid) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_links_of(p_org uuid, p_person uuid) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_manager(p_org uuid, p_person uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_manager(p_org uuid, p_person uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION identity_person(p_issuer text, p_subject text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_person(p_issuer text, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_person(p_issuer text, p_subject text) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_person(p_issuer text, p_subject text) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_unlink(p_org uuid, p_person uuid, p_link uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION invitation_accept(p_code_hash bytea, p_issuer text, p_subject text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) TO likeperson_app;
+GRANT ALL ON FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) TO likeperson_app;
+GRANT ALL ON FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION invitation_preview(p_code_hash bytea); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.invitation_preview(p_code_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.invitation_preview(p_code_hash bytea) TO likeperson_app;
+GRANT ALL ON FUNCTION public.invitation_preview(p_code_hash bytea) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION is_valid_timezone(tz text); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3696,6 +4154,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.contacts TO likeperson_worker;
 
 
 --
+-- Name: TABLE data_protection_keys; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.data_protection_keys TO likeperson_worker;
+
+
+--
 -- Name: TABLE devices; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3708,6 +4173,21 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.devices TO likeperson_worker;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.follow_up_notices TO likeperson_worker;
+
+
+--
+-- Name: TABLE identity_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.identity_sessions TO likeperson_worker;
+
+
+--
+-- Name: TABLE invitations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.invitations TO likeperson_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.invitations TO likeperson_worker;
 
 
 --
