@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-postgres.sh
-scripts/ensure-node.sh      # the web UI's assets (htmx) and axe-core for the accessibility audit
+scripts/ensure-node.sh      # the web UI's assets (htmx), axe-core for the accessibility audit, the test OpenID provider
 scripts/ensure-chromium.sh  # the browser tests drive Debian's Chromium
 echo "==> Building"
 dotnet build Likeperson.slnx -c Release -nologo -clp:ErrorsOnly

@@ -36,11 +36,13 @@ public static class LikepersonApp
         services.TryAddSingleton(TimeProvider.System); // Try: tests replace the clock before this runs
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedPostgresLifetime>()); // first, so it stops last
         // The options are read (and checked) before the database starts, so a bad value fails at once.
-        services.AddSingleton(AuthSettings.FromConfiguration(config, builder.Environment));
+        var auth = AuthSettings.FromConfiguration(config, builder.Environment);
+        services.AddSingleton(auth);
         services.AddScoped<OrgAccess>();
         services.AddNotifications(config);
         services.AddJobs(config);
         services.AddWebUi(config);
+        services.AddProductionSessions(config, builder.Environment);
         services.AddEventStream(config);
         services.AddTelemetry(config, builder.Environment);
 
@@ -54,8 +56,7 @@ public static class LikepersonApp
         services.AddSingleton<DatabaseListener>(); // the one LISTEN connection: stream fan-out and notification wake-ups
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseListener>());
 
-        services.AddAuthentication(BearerAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+        services.AddBearerAuthentication(auth).AddProviderSignIn(auth);
         services.AddAuthorization();
         services.AddWriteRateLimit(config);
         services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemWriter>(); // before AddProblemDetails: the one chosen
@@ -73,6 +74,7 @@ public static class LikepersonApp
             app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
                 DemoApi.SignInHelp(app.Urls.FirstOrDefault() ?? "http://127.0.0.1:5080")));
         }
+        app.UseProductionSessions(); // first: the proxy's scheme and address (ForwardedHeaders:*), HSTS
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -89,8 +91,10 @@ public static class LikepersonApp
         var api = app.MapGroup("/api/v1").DeclareCommonProblems();
         api.MapOrganizationsApi();
         api.MapPeopleApi();
+        api.MapInvitationsApi();
         api.MapContactsApi();
         api.MapMentorsApi();
+        api.MapChapterFeedApi();
         api.MapNotificationFeature();
         api.MapAssignmentsApi();
         api.MapJobsApi();

@@ -22,12 +22,14 @@ public sealed class AssignmentDetailTests(BrowserFixture f)
             ["future"] = "it may not be in the future", ["recorded"] = "The contact is recorded.",
             ["pending"] = "The assignment now waits for follow-up (Pending).", ["completed"] = "The assignment is closed (Completed).",
             ["status.pending"] = "Pending", ["status.completed"] = "Completed", ["overdue"] = "Contact overdue", ["changed"] = "Someone else changed",
+            ["measures"] = "45 min · Phone",
         },
         ["nb-NO"] = new()
         {
             ["future"] = "tidspunktet kan ikke være fram i tid", ["recorded"] = "Kontakten er registrert.",
             ["pending"] = "Oppdraget venter nå på oppfølging (Venter).", ["completed"] = "Oppdraget er avsluttet (Fullført).",
             ["status.pending"] = "Venter", ["status.completed"] = "Fullført", ["overdue"] = "Kontakt på overtid", ["changed"] = "Noen andre endret",
+            ["measures"] = "45 min · Telefon",
         },
     };
 
@@ -63,8 +65,14 @@ public sealed class AssignmentDetailTests(BrowserFixture f)
         await BrowserFixture.AssertAccessibleAsync(page);
         Assert.Equal(JsonValueKind.Null, (await AssignmentAsync(org, assignment)).GetProperty("last_contact_date").ValueKind);
 
-        // Today instead: recorded, and the last contact shows it.
+        // Today instead, with its duration and mode: recorded, and the last contact and the history show it.
         await TypeDateAsync(page, OsloToday);
+        await TabUntilAsync(page, "document.activeElement.id === 'activity-duration'");
+        await page.Keyboard.TypeAsync("45");
+        await TabUntilAsync(page, "document.activeElement.id === 'activity-mode'");
+        for (var i = 0; i < 6 && await page.Locator("#activity-mode").InputValueAsync() != "phone"; i++)
+            await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(page.Locator("#activity-mode")).ToHaveValueAsync("phone");
         await TabUntilAsync(page, "document.activeElement.id === 'confirm-record'");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = t["recorded"] })).ToBeVisibleAsync();
@@ -72,6 +80,10 @@ public sealed class AssignmentDetailTests(BrowserFixture f)
         Assert.NotEqual(JsonValueKind.Null, recorded.GetProperty("last_contact_date").ValueKind);
         await Expect(page.Locator("#last-contact")).Not.ToHaveTextAsync("–");
         await Expect(page.Locator("#assignment-history")).ToContainTextAsync("Første samtale");
+        await Expect(page.Locator("#assignment-history .measures").First).ToHaveTextAsync(t["measures"]);
+        var activity = (await f.GetJsonAsync(org.Admin, $"/api/v1/assignments/{assignment}/activities")).GetProperty("items")[0];
+        Assert.Equal((45, 1, "phone"), (activity.GetProperty("duration_minutes").GetInt32(), activity.GetProperty("participants").GetInt32(),
+            activity.GetProperty("mode").GetString()));
 
         // Move forward, then complete.
         await TabUntilAsync(page, "document.activeElement.id === 'move-pending'");

@@ -59,7 +59,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/signin");
         await page.GetByRole(AriaRole.Textbox, new() { Name = language.StartsWith("nb") ? "Tilgangstoken" : "Access token" }).FillAsync(Server.Token(person.ToString()));
         await page.Locator("form.stack button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin"), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // The first page after sign-in on a loaded machine (parallel suites on two cores) can take long: wait up to 45 s.
+        await page.WaitForURLAsync(url => !url.Contains("/signin"), new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 45_000 });
         return page;
     }
 

@@ -14,6 +14,11 @@ public static class OpenApiNotes
           and answers 200 with the person. Every membership needs both `chapter_id` and `role` (422 `validation_failed` otherwise).
         - A system admin (`Auth:SystemAdmins`) gets 403 `forbidden` from setup calls other than creating organisations, chapters
           and people (settings, memberships, contacts); an org admin of another organisation gets 404.
+        - Bearer tokens: HS256 ones (`Auth:JwtSecret`, `sub` = person id) and, with `Auth:Jwt:Authority`, the OpenID Connect
+          provider's access tokens, chosen by `iss`; a provider identity linked to no person is 401 `identity_not_linked`.
+        - `POST .../people/{person_id}/invitations` takes no body; 201 `{id, url, expires_at}` with `Location` = `url`. A
+          coordinator outside the person's chapters gets 404, a peer mentor 403. `GET .../identities` and `DELETE
+          .../identities/{id}` are for org admins (a coordinator gets 403); an identity of another person is 404.
         - `PATCH .../settings` with `{}` answers 200 and changes nothing; a missing body is 400 `malformed_request`.
         - Time zones must be IANA ids (Windows ids are 422). Enum values are read case-insensitively (`"Coordinator"` is `coordinator`);
           responses always use lower snake_case.
@@ -54,8 +59,11 @@ public static class OpenApiNotes
           new version. A stale `If-Match` (checked first) is 412; `If-Match: *` matches any version; one entity tag per request.
           Any change to a completed assignment is 409 `assignment_closed`, also when it only repeats `completed`.
         - `POST /api/v1/assignments/{id}/activities` (the assigned mentor, the chapter's coordinators, org admins) answers 201 with
-          `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at}`; `kind` is free text of 1 to 50 characters (default `contact`),
-          `note` at most 2000; an activity on a completed assignment is 409 `assignment_closed`.
+          `{id, assignment_id, occurred_at, kind, note, recorded_by, created_at, duration_minutes, participants, mode}`; `kind` is free text of
+          1 to 50 characters (default `contact`), `note` at most 2000, `duration_minutes` 1 to 1440 (optional), `participants` at least 1
+          (default 1), `mode` one of `in_person`, `phone`, `video`, `written` (optional); a value out of bounds is 422 `validation_failed`
+          naming its field. An activity on a completed assignment is 409 `assignment_closed`; on an assignment whose mentor is not
+          `active`, 422 `peer_mentor_not_active`.
         - Malformed text: a JSON body that is not valid UTF-8, holds a lone surrogate escape (`"\ud800"`), nests deeper than 64
           levels, repeats a member within one object, or is not well-formed JSON is 400 `malformed_request` on every endpoint,
           before anything is read or changed.
@@ -118,8 +126,12 @@ public static class OpenApiNotes
           a slot had no run 15 minutes after its time, or expired certifications are still active 30 minutes after the nightly slot.
         - `GET /api/v1/me` (any person): `{person: {id, display_name}, organization: {id, name, timezone}, roles, chapters: [{id, name, roles}]}`,
           `roles` among `org_admin`, `coordinator`, `peer_mentor`; read from the database, never from token claims. A subject that is no person is 404.
+        - `GET /api/v1/public/chapters/{chapter_id}/mentors` (no authentication): `{items: [{display_name}]}`, the chapter's mentors who are
+          `active`, whose certification has not expired in the organisation's time zone and who set `listed_publicly`
+          (`PUT /api/v1/mentors/{id}/listing`, the mentor only: coordinators and admins 403). `ETag`, `Cache-Control: public, max-age=60`,
+          304 on a matching `If-None-Match`; an unknown chapter is 404.
         - `GET /api/v1/assignments/{id}/activities?limit=&cursor=` (whoever may read the assignment; otherwise 404): its recorded
           activities newest first by `occurred_at`, `{id, assignment_id, occurred_at, kind, note, recorded_by, recorded_by_display_name,
-          created_at}`; the name is null where the caller may not see that person.
+          created_at, duration_minutes, participants, mode}`; the name is null where the caller may not see that person.
         """;
 }

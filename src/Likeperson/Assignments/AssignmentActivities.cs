@@ -18,6 +18,12 @@ public sealed class ActivityItem
     /// <summary>The recorder's name; null when the caller may not see that person.</summary>
     public string? RecordedByDisplayName { get; init; }
     public DateTime CreatedAt { get; init; }
+    /// <summary>How long it took, 1 to 1440 minutes; null when not recorded.</summary>
+    public int? DurationMinutes { get; init; }
+    /// <summary>How many took part (at least 1).</summary>
+    public int Participants { get; init; } = 1;
+    /// <summary>`in_person`, `phone`, `video` or `written`; null when not recorded.</summary>
+    public string? Mode { get; init; }
 }
 
 /// <summary>
@@ -47,7 +53,8 @@ public static class AssignmentActivities
         var take = Paging.Limit(limit);
         var after = Paging.Decode<Cursor>(cursor);
         var sql = $"""
-            SELECT x.id, x.assignment_id, x.occurred_at, x.kind, x.note, x.recorded_by, p.display_name AS recorded_by_display_name, x.created_at
+            SELECT x.id, x.assignment_id, x.occurred_at, x.kind, x.note, x.recorded_by, p.display_name AS recorded_by_display_name, x.created_at,
+                   x.duration_minutes, x.participants, x.mode
             FROM assignment_activities x LEFT JOIN people p ON p.id = x.recorded_by
             WHERE x.assignment_id = @assignmentId{(after is null ? "" : " AND x.occurred_at <= @o AND (x.occurred_at < @o OR x.id > @i)")}
             ORDER BY x.occurred_at DESC, x.id LIMIT @fetch

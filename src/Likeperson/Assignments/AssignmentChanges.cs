@@ -22,17 +22,27 @@ public static class AssignmentChanges
             new DynamicParameters(new { assignmentId, patch.Status, patch.SetNotes, patch.Notes, expected = expectedVersion, now }),
             results => results.ReadSingleAsync<AssignmentJsonRow>(), ct);
 
-    /// <summary>Records an activity as <paramref name="personId"/> (the assignment's mentor, its coordinators, an org admin).</summary>
+    /// <summary>
+    /// Records an activity as <paramref name="personId"/> (the assignment's mentor, its coordinators, an org admin). The
+    /// measures (duration 1 to 1440 minutes, participants at least 1, mode) are judged by activity_record, as is the rule
+    /// that only an active mentor's activities are recorded.
+    /// </summary>
     public static async Task<ActivityResponse> RecordActivityAsync(Db db, Guid personId, Guid assignmentId, DateTimeOffset? occurredAt,
-        string? kind, string? note, DateTimeOffset now, CancellationToken ct)
+        string? kind, string? note, ActivityMeasures measures, DateTimeOffset now, CancellationToken ct)
     {
         var row = await db.AsPersonAtOnceAsync(personId, """
-            SELECT id, assignment_id, occurred_at, kind, note, recorded_by, created_at
-            FROM activity_record(@assignmentId, @occurredAt::timestamptz, @kind::text, @note::text, @now::timestamptz)
+            SELECT id, assignment_id, occurred_at, kind, note, recorded_by, created_at, duration_minutes, participants, mode
+            FROM activity_record(@assignmentId, @occurredAt::timestamptz, @kind::text, @note::text, @now::timestamptz,
+                                 @duration::int, @participants::int, @mode::text)
             """,
-            new DynamicParameters(new { assignmentId, occurredAt = occurredAt?.ToUniversalTime(), kind = Validation.Clean(kind), note = Validation.Clean(note), now }),
+            new DynamicParameters(new
+            {
+                assignmentId, occurredAt = occurredAt?.ToUniversalTime(), kind = Validation.Clean(kind), note = Validation.Clean(note), now,
+                duration = measures.DurationMinutes, participants = measures.Participants, mode = Validation.Clean(measures.Mode),
+            }),
             results => results.ReadSingleAsync<ActivityRow>(), ct);
-        return new ActivityResponse(row.Id, row.AssignmentId, row.OccurredAt, row.Kind, row.Note, row.RecordedBy, row.CreatedAt);
+        return new ActivityResponse(row.Id, row.AssignmentId, row.OccurredAt, row.Kind, row.Note, row.RecordedBy, row.CreatedAt,
+            row.DurationMinutes, row.Participants, row.Mode);
     }
 
     private sealed class ActivityRow
@@ -44,5 +54,11 @@ public static class AssignmentChanges
         public string? Note { get; init; }
         public Guid? RecordedBy { get; init; }
         public DateTime CreatedAt { get; init; }
+        public int? DurationMinutes { get; init; }
+        public int Participants { get; init; }
+        public string? Mode { get; init; }
     }
 }
+
+/// <summary>How long an activity took, how many took part and how it happened; each optional (participants defaults to 1).</summary>
+public sealed record ActivityMeasures(int? DurationMinutes, int? Participants, string? Mode);

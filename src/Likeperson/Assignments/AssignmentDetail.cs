@@ -9,10 +9,12 @@ namespace Likeperson.Assignments;
 /// contact, creator and closer (null when the caller may not see that person), whether its contact is overdue
 /// (follow_up_overdue, the follow-up-reminders job's own rule, with the organisation's reminder threshold and time zone),
 /// whether the caller manages it (coordinator of its chapter or org admin: the test assignment_update makes), the stream
-/// position this snapshot is consistent with, and its newest activities.
+/// position this snapshot is consistent with, its newest activities, and its mentor's status (null when the caller may not
+/// see it), so the page offers recording only while activity_record would take it.
 /// </summary>
 public sealed record AssignmentDetail(AssignmentResponse Assignment, string? MentorName, string? ContactName, string? CreatedByName,
-    string? ClosedByName, bool Overdue, int ReminderThresholdDays, bool Manages, long StreamPosition, Page<ActivityItem> Activities)
+    string? ClosedByName, bool Overdue, int ReminderThresholdDays, bool Manages, long StreamPosition, Page<ActivityItem> Activities,
+    string? MentorStatus)
 {
     /// <summary>
     /// Two statements for one round trip: the assignment with its names, flag and stream position (one snapshot), then its
@@ -28,10 +30,12 @@ public sealed record AssignmentDetail(AssignmentResponse Assignment, string? Men
                    follow_up_overdue(a.status, a.last_contact_date, a.created_at, o.reminder_threshold_days, o.timezone, @now::timestamptz) AS overdue,
                    o.reminder_threshold_days,
                    (SELECT auth_is_org_admin()) OR a.chapter_id = ANY ((SELECT auth_coordinated_chapters())::uuid[]) AS manages,
-                   coalesce((SELECT last_position FROM stream_positions WHERE organization_id = a.organization_id), 0) AS stream_position
+                   coalesce((SELECT last_position FROM stream_positions WHERE organization_id = a.organization_id), 0) AS stream_position,
+                   pm.status AS mentor_status
             FROM assignments a
             JOIN organizations o ON o.id = a.organization_id
             LEFT JOIN people mp ON mp.id = a.peer_mentor_id
+            LEFT JOIN peer_mentors pm ON pm.id = a.peer_mentor_id
             LEFT JOIN contacts c ON c.id = a.contact_id
             LEFT JOIN people cb ON cb.id = a.created_by
             LEFT JOIN people xb ON xb.id = a.closed_by
@@ -43,7 +47,7 @@ public sealed record AssignmentDetail(AssignmentResponse Assignment, string? Men
             if (row is null) return null;
             return new AssignmentDetail(JsonSerializer.Deserialize<AssignmentResponse>(row.Json, SnakeCase.Json)!, row.MentorName, row.ContactName,
                 row.CreatedByName, row.ClosedByName, row.Overdue, row.ReminderThresholdDays, row.Manages, row.StreamPosition,
-                await AssignmentActivities.ReadAsync(results, take));
+                await AssignmentActivities.ReadAsync(results, take), row.MentorStatus);
         });
     }
 
@@ -58,5 +62,6 @@ public sealed record AssignmentDetail(AssignmentResponse Assignment, string? Men
         public int ReminderThresholdDays { get; init; }
         public bool Manages { get; init; }
         public long StreamPosition { get; init; }
+        public string? MentorStatus { get; init; }
     }
 }

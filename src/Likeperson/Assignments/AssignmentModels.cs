@@ -19,7 +19,11 @@ public sealed record CreateAssignmentRequest(Guid? PeerMentorId, Guid? ContactId
 /// <summary>PATCH body (documentation shape; the endpoint reads the raw JSON to tell absent from null and to spot immutable members).</summary>
 public sealed record UpdateAssignmentRequest(AssignmentStatus? Status, string? Notes);
 
-public sealed record RecordActivityRequest(DateTimeOffset? OccurredAt, string? Kind, string? Note);
+/// <param name="DurationMinutes">How long it took: 1 to 1440 minutes; optional.</param>
+/// <param name="Participants">How many took part: at least 1; default 1.</param>
+/// <param name="Mode">How it happened: `in_person`, `phone`, `video` or `written`; optional.</param>
+public sealed record RecordActivityRequest(DateTimeOffset? OccurredAt, string? Kind, string? Note, int? DurationMinutes = null,
+    int? Participants = null, string? Mode = null);
 
 /// <summary>
 /// An assignment as the API returns it. The server writes it straight from the SQL function
@@ -38,7 +42,7 @@ public sealed record AssignmentPage(IReadOnlyList<JsonElement> Items, string? Ne
 public sealed record AssignmentPageDoc(IReadOnlyList<AssignmentResponse> Items, string? NextCursor, long StreamPosition);
 
 public sealed record ActivityResponse(Guid Id, Guid AssignmentId, DateTime OccurredAt, string Kind, string? Note, Guid? RecordedBy,
-    DateTime CreatedAt);
+    DateTime CreatedAt, int? DurationMinutes, int Participants, string? Mode);
 
 /// <summary>An assignment as assignment_json rendered it, with its version for the ETag.</summary>
 public sealed class AssignmentJsonRow

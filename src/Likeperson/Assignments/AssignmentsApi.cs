@@ -27,7 +27,7 @@ public static class AssignmentsApi
         group.MapPatch("/{assignmentId:guid}", Update).Accepts<UpdateAssignmentRequest>("application/json").Produces<AssignmentResponse>()
             .ProducesProblems(403, 409, 412, 422).WithSummary("Move the status forward and/or change the notes (If-Match: \"version\" optional).");
         group.MapPost("/{assignmentId:guid}/activities", RecordActivity).ProducesProblems(403, 409, 422)
-            .WithSummary("Record a contact or other activity; last_contact_date becomes the latest activity time.");
+            .WithSummary("Record a contact or other activity (with duration_minutes, participants, mode); last_contact_date becomes the latest activity time.");
         group.MapGet("/{assignmentId:guid}/activities", AssignmentActivities.Get).ProducesProblems(400, 422)
             .WithSummary("The assignment's recorded activities, newest first (occurred_at), keyset-paged (limit, cursor).");
     }
@@ -71,9 +71,10 @@ public static class AssignmentsApi
         return row.ToResult(http);
     }
 
-    // Every rule (occurred_at required and not in the future, the lengths of kind and note) is activity_record's.
+    // Every rule (occurred_at required and not in the future, the lengths of kind and note, the measures' bounds, an active
+    // mentor) is activity_record's.
     private static async Task<Created<ActivityResponse>> RecordActivity(Guid assignmentId, RecordActivityRequest body, ClaimsPrincipal user, Db db,
         TimeProvider clock, CancellationToken ct) =>
         TypedResults.Created((string?)null, await AssignmentChanges.RecordActivityAsync(db, user.PersonId(), assignmentId, body.OccurredAt,
-            body.Kind, body.Note, clock.GetUtcNow(), ct));
+            body.Kind, body.Note, new ActivityMeasures(body.DurationMinutes, body.Participants, body.Mode), clock.GetUtcNow(), ct));
 }

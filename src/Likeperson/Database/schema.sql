@@ -77,23 +77,30 @@ CREATE TABLE public.assignment_activities (
     note text,
     recorded_by uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    duration_minutes integer,
+    participants integer DEFAULT 1 NOT NULL,
+    mode text,
+    CONSTRAINT assignment_activities_duration_minutes_range CHECK (((duration_minutes >= 1) AND (duration_minutes <= 1440))),
     CONSTRAINT assignment_activities_kind_length CHECK (((char_length(kind) >= 1) AND (char_length(kind) <= 50))),
+    CONSTRAINT assignment_activities_mode_valid CHECK ((mode = ANY (ARRAY['in_person'::text, 'phone'::text, 'video'::text, 'written'::text]))),
     CONSTRAINT assignment_activities_not_in_future CHECK ((occurred_at <= (created_at + '00:01:00'::interval))),
-    CONSTRAINT assignment_activities_note_length CHECK ((char_length(note) <= 2000))
+    CONSTRAINT assignment_activities_note_length CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT assignment_activities_participants_positive CHECK ((participants >= 1))
 );
 
 
 --
--- Name: activity_record(uuid, timestamp with time zone, text, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+-- Name: activity_record(uuid, timestamp with time zone, text, text, timestamp with time zone, integer, integer, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) RETURNS public.assignment_activities
+CREATE FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer DEFAULT NULL::integer, p_participants integer DEFAULT NULL::integer, p_mode text DEFAULT NULL::text) RETURNS public.assignment_activities
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
   actor people := acting_person();
   a assignments;
+  m peer_mentors;
   act assignment_activities;
 BEGIN
   IF p_occurred_at IS NULL OR p_occurred_at > p_now THEN
@@ -106,13 +113,33 @@ BEGIN
   IF char_length(p_note) > 2000 THEN
     RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'note', DETAIL = 'note may be at most 2000 characters.';
   END IF;
+  IF p_duration_minutes NOT BETWEEN 1 AND 1440 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'duration_minutes',
+      DETAIL = 'duration_minutes is a whole number of minutes from 1 to 1440.';
+  END IF;
+  IF p_participants < 1 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'participants',
+      DETAIL = 'participants is at least 1.';
+  END IF;
+  IF p_mode NOT IN ('in_person', 'phone', 'video', 'written') THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'mode',
+      DETAIL = 'mode is one of in_person, phone, video, written.';
+  END IF;
   a := assignment_lock_for(actor, p_assignment, true);
   IF a.status = 'completed' THEN
     RAISE EXCEPTION USING ERRCODE = 'LP409', MESSAGE = 'assignment_closed',
       DETAIL = 'A completed assignment cannot change; activities are recorded on open or pending assignments.';
   END IF;
-  INSERT INTO assignment_activities (assignment_id, organization_id, occurred_at, kind, note, recorded_by, created_at)
-  VALUES (a.id, a.organization_id, p_occurred_at, btrim(coalesce(p_kind, 'contact')), p_note, actor.id, p_now)
+  -- Shared lock: a pause (which updates the row) waits for this activity, and this one sees a pause that committed.
+  SELECT * INTO m FROM peer_mentors WHERE id = a.peer_mentor_id FOR SHARE;
+  IF m.status <> 'active' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'peer_mentor_not_active',
+      DETAIL = format('The assignment''s peer mentor is %s; only an active mentor''s activities are recorded.', m.status);
+  END IF;
+  INSERT INTO assignment_activities (assignment_id, organization_id, occurred_at, kind, note, recorded_by, created_at,
+    duration_minutes, participants, mode)
+  VALUES (a.id, a.organization_id, p_occurred_at, btrim(coalesce(p_kind, 'contact')), p_note, actor.id, p_now,
+    p_duration_minutes, coalesce(p_participants, 1), p_mode)
   RETURNING * INTO act;
   -- Last, because the change event (from the update trigger) must be the transaction's last step.
   UPDATE assignments SET last_contact_date = p_occurred_at
@@ -624,6 +651,33 @@ CREATE FUNCTION public.change_events_prune(p_before timestamp with time zone) RE
 
 
 --
+-- Name: chapter_public_mentors(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  ch chapters;
+  today date;
+BEGIN
+  SELECT * INTO ch FROM chapters WHERE id = p_chapter;
+  IF ch.id IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Chapter was not found.';
+  END IF;
+  SELECT (p_now AT TIME ZONE o.timezone)::date INTO today FROM organizations o WHERE o.id = ch.organization_id;
+  RETURN jsonb_build_object('items', coalesce((
+    SELECT jsonb_agg(jsonb_build_object('display_name', p.display_name) ORDER BY p.display_name, p.id)
+    FROM chapter_memberships cm
+    JOIN peer_mentors m ON m.id = cm.person_id
+    JOIN people p ON p.id = m.id
+    WHERE cm.chapter_id = ch.id AND cm.role = 'peer_mentor'
+      AND m.status = 'active' AND m.listed_publicly AND m.certification_expires_at >= today), '[]'::jsonb));
+END $$;
+
+
+--
 -- Name: current_person_id(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -886,6 +940,192 @@ $$;
 
 
 --
+-- Name: identity_links; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_links (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    person_id uuid NOT NULL,
+    issuer text NOT NULL,
+    subject text NOT NULL,
+    linked_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_sign_in_at timestamp with time zone,
+    CONSTRAINT identity_links_issuer_length CHECK (((char_length(issuer) >= 1) AND (char_length(issuer) <= 2000))),
+    CONSTRAINT identity_links_subject_length CHECK (((char_length(subject) >= 1) AND (char_length(subject) <= 255)))
+);
+
+
+--
+-- Name: identity_links_of(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_links_of(p_org uuid, p_person uuid) RETURNS SETOF public.identity_links
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF identity_manager(p_org, p_person) <> 'admin' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden', DETAIL = 'Only an org admin sees linked identities.';
+  END IF;
+  RETURN QUERY SELECT * FROM identity_links l WHERE l.person_id = p_person ORDER BY l.linked_at, l.id;
+END $$;
+
+
+--
+-- Name: identity_manager(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_manager(p_org uuid, p_person uuid) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF current_person_id() IS NULL OR auth_org_id() IS DISTINCT FROM p_org
+     OR NOT EXISTS (SELECT 1 FROM people WHERE id = p_person AND organization_id = p_org) THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Person was not found.';
+  END IF;
+  IF auth_is_org_admin() THEN RETURN 'admin'; END IF;
+  IF EXISTS (SELECT 1 FROM chapter_memberships WHERE person_id = p_person AND chapter_id = ANY (auth_coordinated_chapters())) THEN
+    RETURN 'coordinator';
+  END IF;
+  IF cardinality(auth_coordinated_chapters()) > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Person was not found.';
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
+    DETAIL = 'Only an org admin, or a coordinator of one of the person''s chapters, may do this.';
+END $$;
+
+
+--
+-- Name: identity_person(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_person(p_issuer text, p_subject text) RETURNS TABLE(person_id uuid, link_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+  SELECT l.person_id, l.id FROM identity_links l WHERE l.issuer = p_issuer AND l.subject = p_subject;
+$$;
+
+
+--
+-- Name: identity_sign_in(text, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  v_link uuid;
+  v_person uuid;
+BEGIN
+  DELETE FROM identity_sessions WHERE expires_at < now();
+  UPDATE identity_links SET last_sign_in_at = now() WHERE issuer = p_issuer AND subject = p_subject
+  RETURNING id, person_id INTO v_link, v_person;
+  IF v_link IS NULL THEN RETURN NULL; END IF;
+  INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (p_session, v_link, p_expires)
+  ON CONFLICT (session_id) DO NOTHING;
+  RETURN v_person;
+END $$;
+
+
+--
+-- Name: identity_unlink(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF identity_manager(p_org, p_person) <> 'admin' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden', DETAIL = 'Only an org admin unlinks identities.';
+  END IF;
+  UPDATE identity_sessions SET expires_at = least(expires_at, now() + interval '1 day') WHERE link_id = p_link;
+  DELETE FROM identity_links WHERE id = p_link AND person_id = p_person;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Identity link was not found.';
+  END IF;
+  -- The link's bearer tokens: their principal's sid is the link's own id.
+  INSERT INTO identity_sessions (session_id, link_id, expires_at) VALUES (p_link, NULL, now() + interval '1 day')
+  ON CONFLICT (session_id) DO UPDATE SET link_id = NULL;
+END $$;
+
+
+--
+-- Name: invitation_accept(bytea, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) RETURNS TABLE(state text, person_id uuid, link_id uuid)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  v invitations;
+  v_link uuid;
+  v_owner uuid;
+BEGIN
+  SELECT * INTO v FROM invitations i WHERE i.code_hash = p_code_hash FOR UPDATE;
+  IF NOT FOUND THEN RETURN QUERY SELECT 'unknown', NULL::uuid, NULL::uuid; RETURN; END IF;
+  IF v.used_at IS NOT NULL THEN RETURN QUERY SELECT 'used', NULL::uuid, NULL::uuid; RETURN; END IF;
+  IF v.expires_at <= now() THEN RETURN QUERY SELECT 'expired', NULL::uuid, NULL::uuid; RETURN; END IF;
+  INSERT INTO identity_links AS l (organization_id, person_id, issuer, subject)
+  VALUES (v.organization_id, v.person_id, p_issuer, p_subject)
+  ON CONFLICT (issuer, subject) DO NOTHING RETURNING l.id INTO v_link;
+  IF v_link IS NULL THEN
+    SELECT l.id, l.person_id INTO v_link, v_owner FROM identity_links l WHERE l.issuer = p_issuer AND l.subject = p_subject;
+    IF v_owner IS DISTINCT FROM v.person_id THEN
+      RETURN QUERY SELECT 'linked_elsewhere', NULL::uuid, NULL::uuid; RETURN;
+    END IF;
+  END IF;
+  UPDATE invitations SET used_at = now(), used_by_link = v_link WHERE id = v.id;
+  RETURN QUERY SELECT 'linked', v.person_id, v_link;
+END $$;
+
+
+--
+-- Name: invitation_create(uuid, uuid, bytea, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) RETURNS TABLE(id uuid, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  PERFORM identity_manager(p_org, p_person);
+  IF p_days IS NULL OR p_days NOT BETWEEN 1 AND 365 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', DETAIL = 'An invitation is valid 1 to 365 days.';
+  END IF;
+  RETURN QUERY INSERT INTO invitations AS i (organization_id, person_id, code_hash, created_by, expires_at)
+    VALUES (p_org, p_person, p_code_hash, current_person_id(), now() + make_interval(days => p_days))
+    RETURNING i.id, i.expires_at;
+END $$;
+
+
+--
+-- Name: invitation_preview(bytea); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.invitation_preview(p_code_hash bytea) RETURNS TABLE(state text, organization_name text, person_name text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  v record;
+BEGIN
+  SELECT i.used_at, i.expires_at, o.name AS org, p.display_name AS person INTO v
+  FROM invitations i JOIN people p ON p.id = i.person_id JOIN organizations o ON o.id = i.organization_id
+  WHERE i.code_hash = p_code_hash;
+  RETURN QUERY SELECT CASE WHEN v IS NULL THEN 'unknown' WHEN v.used_at IS NOT NULL THEN 'used'
+                           WHEN v.expires_at <= now() THEN 'expired' ELSE 'open' END,
+                      CASE WHEN v.used_at IS NULL AND v.expires_at > now() THEN v.org END,
+                      CASE WHEN v.used_at IS NULL AND v.expires_at > now() THEN v.person END;
+END $$;
+
+
+--
 -- Name: is_valid_timezone(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1044,6 +1284,7 @@ CREATE TABLE public.peer_mentors (
     certification_expires_at date,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    listed_publicly boolean DEFAULT false NOT NULL,
     CONSTRAINT peer_mentors_status_valid CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text, 'pending_reactivation'::text, 'inactive'::text]))),
     CONSTRAINT peer_mentors_version_positive CHECK ((version > 0))
 );
@@ -1198,6 +1439,37 @@ CREATE FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integ
     SET search_path TO 'public', 'pg_temp'
     AS $$
   SELECT mentor_transition(p_mentor, 'reactivate', NULL, NULL, p_expected_version, p_now, acting_person()) $$;
+
+
+--
+-- Name: mentor_set_listing(uuid, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) RETURNS public.peer_mentors
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  actor people := acting_person();
+  m peer_mentors;
+  relation text;
+BEGIN
+  SELECT * INTO m FROM peer_mentors WHERE id = p_mentor FOR UPDATE;
+  relation := CASE WHEN m.id IS NULL THEN NULL ELSE mentor_actor_relation(actor, m.id, m.organization_id) END;
+  IF relation IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Mentor was not found.';
+  END IF;
+  IF relation <> 'self' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP403', MESSAGE = 'forbidden',
+      DETAIL = 'Only the mentor chooses whether their name is shown on the chapter website.';
+  END IF;
+  IF p_listed IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', HINT = 'listed_publicly',
+      DETAIL = 'listed_publicly is required (true or false).';
+  END IF;
+  UPDATE peer_mentors SET listed_publicly = p_listed WHERE id = m.id RETURNING * INTO m;
+  RETURN m;
+END $$;
 
 
 --
@@ -1677,7 +1949,8 @@ CREATE FUNCTION public.web_session_ended(p_session uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT EXISTS (SELECT 1 FROM web_session_ends WHERE session_id = p_session);
+  SELECT EXISTS (SELECT 1 FROM web_session_ends WHERE session_id = p_session)
+      OR EXISTS (SELECT 1 FROM identity_sessions WHERE session_id = p_session AND link_id IS NULL);
 $$;
 
 
@@ -1770,6 +2043,32 @@ CREATE TABLE public.contacts (
 
 
 --
+-- Name: data_protection_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.data_protection_keys (
+    id bigint NOT NULL,
+    friendly_name text,
+    xml text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: data_protection_keys_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.data_protection_keys ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.data_protection_keys_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: devices; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1796,6 +2095,36 @@ CREATE TABLE public.follow_up_notices (
     basis timestamp with time zone NOT NULL,
     sent_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT follow_up_notices_level_check CHECK ((level = ANY (ARRAY['reminder'::text, 'escalation'::text])))
+);
+
+
+--
+-- Name: identity_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_sessions (
+    session_id uuid NOT NULL,
+    link_id uuid,
+    expires_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: invitations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.invitations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    person_id uuid NOT NULL,
+    code_hash bytea NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    used_by_link uuid,
+    CONSTRAINT invitations_code_hash_sha256 CHECK ((octet_length(code_hash) = 32)),
+    CONSTRAINT invitations_expires_after_creation CHECK ((expires_at > created_at))
 );
 
 
@@ -2132,6 +2461,14 @@ ALTER TABLE ONLY public.contacts
 
 
 --
+-- Name: data_protection_keys data_protection_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.data_protection_keys
+    ADD CONSTRAINT data_protection_keys_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: devices devices_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2145,6 +2482,46 @@ ALTER TABLE ONLY public.devices
 
 ALTER TABLE ONLY public.follow_up_notices
     ADD CONSTRAINT follow_up_notices_pkey PRIMARY KEY (assignment_id, level, basis);
+
+
+--
+-- Name: identity_links identity_links_identity_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_links
+    ADD CONSTRAINT identity_links_identity_unique UNIQUE (issuer, subject);
+
+
+--
+-- Name: identity_links identity_links_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_links
+    ADD CONSTRAINT identity_links_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: identity_sessions identity_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sessions
+    ADD CONSTRAINT identity_sessions_pkey PRIMARY KEY (session_id);
+
+
+--
+-- Name: invitations invitations_code_hash_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_code_hash_unique UNIQUE (code_hash);
+
+
+--
+-- Name: invitations invitations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_pkey PRIMARY KEY (id);
 
 
 --
@@ -2354,6 +2731,20 @@ CREATE INDEX devices_person_registered ON public.devices USING btree (person_id,
 
 
 --
+-- Name: identity_links_person; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_links_person ON public.identity_links USING btree (person_id);
+
+
+--
+-- Name: identity_sessions_link; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX identity_sessions_link ON public.identity_sessions USING btree (link_id);
+
+
+--
 -- Name: idx_assignment_contact_id; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2400,6 +2791,13 @@ CREATE INDEX idx_assignment_peer_mentor_status ON public.assignments USING btree
 --
 
 CREATE INDEX idx_assignment_status_last_contact ON public.assignments USING btree (status, last_contact_date);
+
+
+--
+-- Name: invitations_person; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invitations_person ON public.invitations USING btree (person_id);
 
 
 --
@@ -2783,6 +3181,46 @@ ALTER TABLE ONLY public.follow_up_notices
 
 
 --
+-- Name: identity_links identity_links_person_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_links
+    ADD CONSTRAINT identity_links_person_id_organization_id_fkey FOREIGN KEY (person_id, organization_id) REFERENCES public.people(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: identity_sessions identity_sessions_link_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_sessions
+    ADD CONSTRAINT identity_sessions_link_id_fkey FOREIGN KEY (link_id) REFERENCES public.identity_links(id) ON DELETE SET NULL;
+
+
+--
+-- Name: invitations invitations_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.people(id) ON DELETE SET NULL;
+
+
+--
+-- Name: invitations invitations_person_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_person_id_organization_id_fkey FOREIGN KEY (person_id, organization_id) REFERENCES public.people(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: invitations invitations_used_by_link_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_used_by_link_fkey FOREIGN KEY (used_by_link) REFERENCES public.identity_links(id) ON DELETE SET NULL;
+
+
+--
 -- Name: job_runs job_runs_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3083,6 +3521,34 @@ CREATE POLICY devices_own ON public.devices USING ((person_id = ( SELECT public.
 ALTER TABLE public.follow_up_notices ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: identity_links; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.identity_links ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: identity_links identity_links_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY identity_links_read ON public.identity_links FOR SELECT USING (((organization_id = ( SELECT public.auth_org_id() AS auth_org_id)) AND (( SELECT public.auth_is_org_admin() AS auth_is_org_admin) OR (person_id = ( SELECT public.current_person_id() AS current_person_id)))));
+
+
+--
+-- Name: invitations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.invitations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: invitations invitations_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY invitations_read ON public.invitations FOR SELECT USING (((organization_id = ( SELECT public.auth_org_id() AS auth_org_id)) AND (( SELECT public.auth_is_org_admin() AS auth_is_org_admin) OR (person_id IN ( SELECT chapter_memberships.person_id
+   FROM public.chapter_memberships
+  WHERE (chapter_memberships.chapter_id = ANY (( SELECT public.auth_coordinated_chapters() AS auth_coordinated_chapters)::uuid[])))))));
+
+
+--
 -- Name: job_runs; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3314,12 +3780,12 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.assignment_activities TO likep
 
 
 --
--- Name: FUNCTION activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_app;
-GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone) TO likeperson_worker;
+REVOKE ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text) TO likeperson_app;
+GRANT ALL ON FUNCTION public.activity_record(p_assignment uuid, p_occurred_at timestamp with time zone, p_kind text, p_note text, p_now timestamp with time zone, p_duration_minutes integer, p_participants integer, p_mode text) TO likeperson_worker;
 
 
 --
@@ -3496,6 +3962,15 @@ GRANT ALL ON FUNCTION public.change_events_prune(p_before timestamp with time zo
 
 
 --
+-- Name: FUNCTION chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.chapter_public_mentors(p_chapter uuid, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION current_person_id(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3543,6 +4018,84 @@ GRANT ALL ON FUNCTION public.enqueue_outbox(p_org uuid, p_kind text, p_payload j
 REVOKE ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) TO likeperson_app;
 GRANT ALL ON FUNCTION public.follow_up_overdue(p_status text, p_last_contact timestamp with time zone, p_created_at timestamp with time zone, p_days integer, p_tz text, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: TABLE identity_links; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.identity_links TO likeperson_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.identity_links TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_links_of(p_org uuid, p_person uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_links_of(p_org uuid, p_person uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_links_of(p_org uuid, p_person uuid) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_links_of(p_org uuid, p_person uuid) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_manager(p_org uuid, p_person uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_manager(p_org uuid, p_person uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION identity_person(p_issuer text, p_subject text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_person(p_issuer text, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_person(p_issuer text, p_subject text) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_person(p_issuer text, p_subject text) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_sign_in(p_issuer text, p_subject text, p_session uuid, p_expires timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION identity_unlink(p_org uuid, p_person uuid, p_link uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) TO likeperson_app;
+GRANT ALL ON FUNCTION public.identity_unlink(p_org uuid, p_person uuid, p_link uuid) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION invitation_accept(p_code_hash bytea, p_issuer text, p_subject text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) TO likeperson_app;
+GRANT ALL ON FUNCTION public.invitation_accept(p_code_hash bytea, p_issuer text, p_subject text) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) TO likeperson_app;
+GRANT ALL ON FUNCTION public.invitation_create(p_org uuid, p_person uuid, p_code_hash bytea, p_days integer) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION invitation_preview(p_code_hash bytea); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.invitation_preview(p_code_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.invitation_preview(p_code_hash bytea) TO likeperson_app;
+GRANT ALL ON FUNCTION public.invitation_preview(p_code_hash bytea) TO likeperson_worker;
 
 
 --
@@ -3678,6 +4231,15 @@ GRANT ALL ON FUNCTION public.mentor_pause(p_mentor uuid, p_reason text, p_expect
 REVOKE ALL ON FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integer, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integer, p_now timestamp with time zone) TO likeperson_app;
 GRANT ALL ON FUNCTION public.mentor_reactivate(p_mentor uuid, p_expected_version integer, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION mentor_set_listing(p_mentor uuid, p_listed boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) TO likeperson_app;
+GRANT ALL ON FUNCTION public.mentor_set_listing(p_mentor uuid, p_listed boolean) TO likeperson_worker;
 
 
 --
@@ -3898,6 +4460,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.contacts TO likeperson_worker;
 
 
 --
+-- Name: TABLE data_protection_keys; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.data_protection_keys TO likeperson_worker;
+
+
+--
 -- Name: TABLE devices; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3910,6 +4479,21 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.devices TO likeperson_worker;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.follow_up_notices TO likeperson_worker;
+
+
+--
+-- Name: TABLE identity_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.identity_sessions TO likeperson_worker;
+
+
+--
+-- Name: TABLE invitations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.invitations TO likeperson_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.invitations TO likeperson_worker;
 
 
 --

@@ -33,7 +33,7 @@ public sealed record PauseResponse(
 
 public sealed record MentorResponse(
     Guid Id, string DisplayName, Guid OrganizationId, Guid[] ChapterIds, MentorStatus Status, int Version,
-    DateOnly? CertificationExpiresAt, PauseResponse? CurrentPause);
+    DateOnly? CertificationExpiresAt, PauseResponse? CurrentPause, bool ListedPublicly = false);
 
 /// <summary>A pause_records row as SQL returns it.</summary>
 public sealed class PauseRow

@@ -27,6 +27,8 @@ public static class MentorsApi
             .WithSummary("active, paused, pending_reactivation → inactive; reason required (their coordinator, org admin).");
         group.MapPut("/{mentorId:guid}/certification", MentorTransitions.SetCertification).ProducesProblems(403, 409, 412, 422)
             .WithSummary("Set the certification's expiry date; no status change (their coordinator, org admin).");
+        group.MapPut("/{mentorId:guid}/listing", MentorListing.Put).ProducesProblems(403, 422)
+            .WithSummary("Show or hide the mentor's name on their chapter's website feed (listed_publicly; the mentor only).");
         api.MapGet("/roster/paused", PauseRoster.Roster).WithTags("Mentors").RequireAuthorization().ProducesProblems(400, 422)
             .WithSummary("Paused and pending mentors in the caller's scope, newest pause first; overdue judged in the organisation's time zone.");
     }
@@ -52,7 +54,7 @@ public static class MentorsApi
     /// transition function (see <see cref="MentorTransitions"/>).
     /// </summary>
     public const string LoadSql = $"""
-        SELECT m.id, p.display_name, m.organization_id, m.status, m.version, m.certification_expires_at,
+        SELECT m.id, p.display_name, m.organization_id, m.status, m.version, m.certification_expires_at, m.listed_publicly,
                coalesce((SELECT array_agg(c.chapter_id ORDER BY c.chapter_id) FROM chapter_memberships c
                          WHERE c.person_id = m.id AND c.role = 'peer_mentor'), '{"{}"}') AS chapter_ids,
                pr.id AS pause_id, pr.status AS pause_status, pr.kind AS pause_kind, pr.pause_reason, pr.expected_return_date,
@@ -73,7 +75,7 @@ public static class MentorsApi
             EndedAt = row.EndedAt, CoordinatorId = row.CoordinatorId,
         }.ToResponse(now);
         return new MentorResponse(row.Id, row.DisplayName, row.OrganizationId, row.ChapterIds, SnakeCase.Parse<MentorStatus>(row.Status),
-            row.Version, row.CertificationExpiresAt, pause);
+            row.Version, row.CertificationExpiresAt, pause, row.ListedPublicly);
     }
 
     public sealed class MentorRow
@@ -84,6 +86,7 @@ public static class MentorsApi
         public string Status { get; init; } = "";
         public int Version { get; init; }
         public DateOnly? CertificationExpiresAt { get; init; }
+        public bool ListedPublicly { get; init; }
         public Guid[] ChapterIds { get; init; } = [];
         public Guid? PauseId { get; init; }
         public string? PauseStatus { get; init; }

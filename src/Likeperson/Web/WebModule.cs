@@ -23,6 +23,8 @@ public static class WebModule
             o.RootDirectory = "/Web/Pages";
             o.Conventions.AuthorizeFolder("/", Policy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/SignInUnlinked");
+            o.Conventions.AllowAnonymousToPage("/Invite");
         }).AddApplicationPart(typeof(WebModule).Assembly); // the pages live in this assembly even when a test host is the entry point
         services.AddHttpContextAccessor();
         services.AddAuthentication().AddCookie(CookieScheme, o =>
@@ -69,9 +71,11 @@ public static class WebModule
         app.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery, Database.Db db) =>
         {
             if (!await FormIsGenuineAsync(http, antiforgery)) return Results.BadRequest();
+            var idToken = await WebSession.ProviderIdTokenAsync(http);
             await WebSession.SignOutAsync(http, db);
-            return Results.LocalRedirect("/signin");
+            return await ProviderSignIn.SignOutAtProviderAsync(http, idToken) ? Results.Empty : Results.LocalRedirect("/signin");
         }).AllowAnonymous().ExcludeFromDescription();
+        app.MapProviderSignIn();
         app.MapRazorPages();
     }
 

@@ -21,6 +21,21 @@ public static class WebSession
     /// <summary>The session's own id: signing out records it (web_session_ends), which ends the session on every instance.</summary>
     public const string SessionClaim = "sid";
 
+    private const string IdTokenName = "id_token";
+
+    /// <summary>
+    /// Development, and the tests' host ("Testing"): plain http on loopback, so cookies are not Secure-only
+    /// (<see cref="ProductionSessions"/>), and a pasted bearer token may start a session.
+    /// </summary>
+    public static bool IsPlainHttpHost(IHostEnvironment env) => env.IsDevelopment() || env.IsEnvironment("Testing");
+
+    /// <summary>Pasting a bearer token into /signin: Development (and the tests' host, "Testing") only.</summary>
+    public static bool TokenSignInAllowed(IHostEnvironment env) => IsPlainHttpHost(env);
+
+    /// <summary>The provider's id token of a session started there (null otherwise): the hint for signing out there.</summary>
+    public static async Task<string?> ProviderIdTokenAsync(HttpContext http) =>
+        (await http.AuthenticateAsync(WebModule.CookieScheme)).Properties?.GetTokenValue(IdTokenName);
+
     /// <summary>Marks a system admin's session (<see cref="SignInSystemAdminAsync"/>); a person's session has none.</summary>
     public const string KindClaim = "lp_kind";
     public const string SystemAdminKind = "system_admin";
@@ -28,8 +43,13 @@ public static class WebSession
     /// <summary>How long a demo sign-in lasts (Development).</summary>
     public static readonly TimeSpan DemoLifetime = TimeSpan.FromHours(12);
 
-    /// <summary>Starts a session for the person until <paramref name="expires"/>; false (no cookie) when they are no person here.</summary>
-    public static async Task<bool> SignInAsync(HttpContext http, Db db, Guid personId, DateTimeOffset expires, CancellationToken ct)
+    /// <summary>
+    /// Starts a session for the person until <paramref name="expires"/>; false (no cookie) when they are no person here.
+    /// A session started at the identity provider (<see cref="ProviderSignIn"/>) keeps the id it was recorded under, and
+    /// the id token that signs it out there too.
+    /// </summary>
+    public static async Task<bool> SignInAsync(HttpContext http, Db db, Guid personId, DateTimeOffset expires, CancellationToken ct,
+        ProviderSession? provider = null)
     {
         WhoAmIResponse me;
         try { me = await WhoAmIApi.ReadAsync(db, personId, ct); }
@@ -39,12 +59,13 @@ public static class WebSession
             new Claim("sub", me.Person.Id.ToString()),
             new Claim(NameClaim, me.Person.DisplayName),
             new Claim(TimeZoneClaim, me.Organization.Timezone),
-            new Claim(SessionClaim, Guid.NewGuid().ToString()),
+            new Claim(SessionClaim, (provider?.SessionId ?? Guid.NewGuid()).ToString()),
             // When the session ends, for whoever reads the principal without its ticket (the event stream ends then).
             new Claim("exp", expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ], WebModule.CookieScheme, NameClaim, null);
-        await http.SignInAsync(WebModule.CookieScheme, new ClaimsPrincipal(identity),
-            new AuthenticationProperties { IsPersistent = false, ExpiresUtc = expires });
+        var properties = new AuthenticationProperties { IsPersistent = false, ExpiresUtc = expires };
+        if (provider?.IdToken is { } idToken) properties.StoreTokens([new AuthenticationToken { Name = IdTokenName, Value = idToken }]);
+        await http.SignInAsync(WebModule.CookieScheme, new ClaimsPrincipal(identity), properties);
         // A first sign-in records the UI's language as the person's notification language (a later choice is kept).
         await PersonLanguage.SetAsync(db, me.Person.Id, http.RequestServices.GetRequiredService<Lang>().Code, onlyIfUnset: true, ct);
         return true;

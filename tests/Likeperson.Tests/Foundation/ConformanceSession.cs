@@ -58,6 +58,19 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?chapter_id={org.ChapterA}", 200);
         await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?cursor=bogus", 400);
         await Call(coordinator, "GET", $"{V}/contacts", $"{V}/contacts?limit=500", 422);
+        const string invitations = $"{V}/organizations/{{orgId}}/people/{{personId}}/invitations";
+        await Call(admin, "POST", invitations, $"{o}/people/{personId}/invitations", 201);
+        await Call(coordinator, "POST", invitations, $"{o}/people/{personId}/invitations", 201); // the person's chapter's coordinator
+        await Call(mentor, "POST", invitations, $"{o}/people/{personId}/invitations", 403);
+        await Call(_server.As(org.CoordinatorB), "POST", invitations, $"{o}/people/{personId}/invitations", 404); // outside their chapters
+        const string identities = $"{V}/organizations/{{orgId}}/people/{{personId}}/identities";
+        var identityId = await LinkIdentityAsync(Guid.Parse(personId));
+        await Call(admin, "GET", identities, $"{o}/people/{personId}/identities", 200);
+        await Call(coordinator, "GET", identities, $"{o}/people/{personId}/identities", 403);
+        const string identity = $"{V}/organizations/{{orgId}}/people/{{personId}}/identities/{{identityId}}";
+        await Call(coordinator, "DELETE", identity, $"{o}/people/{personId}/identities/{identityId}", 403);
+        await Call(admin, "DELETE", identity, $"{o}/people/{personId}/identities/{identityId}", 204);
+        await Call(admin, "DELETE", identity, $"{o}/people/{personId}/identities/{identityId}", 404);
         await Call(coordinator, "POST", $"{V}/contacts", $"{V}/contacts", 201, $$"""{"display_name": "C", "chapter_id": "{{org.ChapterA}}"}""");
         await Call(coordinator, "POST", $"{V}/contacts", $"{V}/contacts", 403, $$"""{"display_name": "C", "chapter_id": "{{org.ChapterB}}"}""");
         await Call(coordinator, "POST", $"{V}/contacts", $"{V}/contacts", 422, "{}");
@@ -81,6 +94,12 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "POST", $"{m}/reactivation/acknowledge", $"{me}/reactivation/acknowledge", 200);
         await Call(coordinator, "PUT", $"{m}/certification", $"{me}/certification", 200, """{"expires_at": "2031-01-01"}""");
         await Call(coordinator, "PUT", $"{m}/certification", $"{me}/certification", 422, "{}");
+        await Call(mentor, "PUT", $"{m}/listing", $"{me}/listing", 200, """{"listed_publicly": true}""");
+        await Call(coordinator, "PUT", $"{m}/listing", $"{me}/listing", 403, """{"listed_publicly": false}""");
+        await Call(mentor, "PUT", $"{m}/listing", $"{me}/listing", 422, "{}");
+        const string feed = $"{V}/public/chapters/{{chapterId}}/mentors";
+        await Call(_server.Anonymous(), "GET", feed, $"{V}/public/chapters/{org.ChapterA}/mentors", 200);
+        await Call(_server.Anonymous(), "GET", feed, $"{V}/public/chapters/{Guid.NewGuid()}/mentors", 404);
         var me2 = $"{V}/mentors/{org.MentorA2}";
         await Call(coordinator, "POST", $"{m}/deactivate", me2 + "/deactivate", 422, "{}");
         await Call(coordinator, "POST", $"{m}/deactivate", me2 + "/deactivate", 200, """{"reason": "Moved away"}""");
@@ -133,8 +152,9 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(coordinator, "PATCH", one, ai, 412, """{"notes": "x"}""", ifMatch: "\"999\"");
         await Call(coordinator, "PATCH", one, ai, 422, $$"""{"peer_mentor_id": "{{org.MentorB}}"}""");
         var occurred = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
-        await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 201, $$"""{"occurred_at": "{{occurred}}", "kind": "phone", "note": "Called"}""");
+        await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 201, $$"""{"occurred_at": "{{occurred}}", "kind": "phone", "note": "Called", "duration_minutes": 25, "participants": 2, "mode": "phone"}""");
         await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 422, "{}");
+        await Call(mentor, "POST", $"{one}/activities", $"{ai}/activities", 422, $$"""{"occurred_at": "{{occurred}}", "duration_minutes": 0}""");
         await Call(mentor, "GET", $"{one}/activities", $"{ai}/activities", 200);
         await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=1", 200);
         await Call(coordinator, "GET", $"{one}/activities", $"{ai}/activities?limit=0", 422);
@@ -167,9 +187,19 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
 
         return new Dictionary<string, string>
         {
-            ["orgId"] = org.Id.ToString(), ["personId"] = personId, ["mentorId"] = org.MentorA.ToString(), ["contactId"] = org.ContactA.ToString(),
+            ["orgId"] = org.Id.ToString(), ["chapterId"] = org.ChapterA.ToString(), ["personId"] = personId, ["mentorId"] = org.MentorA.ToString(), ["contactId"] = org.ContactA.ToString(),
             ["assignmentId"] = assignmentId, ["pauseId"] = pauseId, ["id"] = notificationId, ["token"] = "conformance-device", ["name"] = "reconciliation",
         };
+    }
+
+    /// <summary>A provider identity linked to the person, straight in the database (the conformance server has no provider).</summary>
+    private async Task<Guid> LinkIdentityAsync(Guid person)
+    {
+        await using var conn = await _server.Worker.OpenConnectionAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<Guid>(conn, """
+            INSERT INTO identity_links (organization_id, person_id, issuer, subject)
+            SELECT organization_id, id, 'https://provider.example', 'conformance-user' FROM people WHERE id = @person RETURNING id
+            """, new { person });
     }
 
     private async Task<string> FirstNotificationAsync(HttpClient coordinator)

@@ -42,6 +42,8 @@ public sealed class OrganizationIsolationTests(FoundationDatabase db) : IClassFi
                 VALUES (@run, @Id, @MentorA, 'status_mismatch', 'test'{{lastSeen.Item2}});
                 INSERT INTO follow_up_notices (assignment_id, organization_id, level, basis) VALUES (@assignment, @Id, 'reminder', now());
                 UPDATE peer_mentors SET certification_expires_at = current_date + 400 WHERE id = @MentorA; -- a certification_changes row
+                INSERT INTO identity_links (organization_id, person_id, issuer, subject) VALUES (@Id, @MentorA, 'https://provider.example', gen_random_uuid()::text);
+                INSERT INTO invitations (organization_id, person_id, code_hash, expires_at) VALUES (@Id, @MentorA, sha256(gen_random_uuid()::text::bytea), now() + interval '1 day');
                 SELECT enqueue_outbox(@Id, 'mentor_status_changed', '{}');
                 SELECT emit_change(@Id, 'assignment.created', ARRAY[@ChapterA], @MentorA, NULL, '{}');
                 SELECT emit_change(@Id, 'notification.created', '{}', NULL, @Admin, '{}');

@@ -149,6 +149,9 @@ public sealed class StartupFailureTests
     [InlineData("--Jobs:NightlyAt=banana", "'Jobs:NightlyAt'")]
     [InlineData("--Events:RetentionDays=0", "Events:RetentionDays must be at least 1")]
     [InlineData("--Auth:JwtSecret=short", "Auth:JwtSecret must be at least 32 bytes")]
+    [InlineData("--Auth:Oidc:Authority=https://provider.example", "Web sign-in needs all of Auth:Oidc:Authority, Auth:Oidc:ClientId")]
+    [InlineData("--Auth:Jwt:Authority=https://provider.example", "Auth:Jwt:Authority is set but Auth:Jwt:Audience is not")]
+    [InlineData("--Auth:InvitationDays=0", "Auth:InvitationDays must be between 1 and 365")]
     public async Task InvalidConfigurationValue_OneLineNamingTheKey_BeforeTouchingTheDatabase(string setting, string expected)
     {
         var garbage = TempPath("lp-sa") + ".json";

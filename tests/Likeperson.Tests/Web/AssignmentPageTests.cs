@@ -142,6 +142,82 @@ public sealed partial class AssignmentPageTests(TestServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task RecordActivity_WithDurationParticipantsAndMode_IsStoredAndTheHistoryShowsThem()
+    {
+        var (org, assignment) = await ArrangeAsync();
+        var browser = await WebSignIn.AsAsync(server, org.CoordinatorA);
+        browser.DefaultRequestHeaders.Add("Cookie", "lp_lang=nb");
+        var page = await HtmlAsync(await browser.GetAsync($"/assignments/{assignment}"));
+        Assert.Contains("<label for=\"activity-duration\">Varighet i minutter (valgfritt)</label>", page);
+        Assert.Contains("<option value=\"video\">Video</option>", page);
+        var when = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-2), TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"));
+
+        var html = await HtmlAsync(await PostAsync(browser, $"/assignments/{assignment}?handler=activity", page, new()
+        {
+            ["occurred_date"] = when.ToString("yyyy-MM-dd"), ["occurred_time"] = when.ToString("HH:mm"), ["kind"] = "meeting", ["note"] = "",
+            ["duration_minutes"] = "45", ["participants"] = "2", ["mode"] = "in_person",
+        }));
+
+        Assert.Contains("Kontakten er registrert.", html);
+        Assert.Contains("<p class=\"measures\">45 min · 2 deltakere · Fysisk oppmøte</p>", html);
+        await using var conn = await server.Worker.OpenConnectionAsync();
+        Assert.Equal((45, 2, "in_person"), await conn.QuerySingleAsync<(int?, int, string?)>(
+            "SELECT duration_minutes, participants, mode FROM assignment_activities WHERE assignment_id = @assignment", new { assignment }));
+    }
+
+    [Theory]
+    [InlineData("duration_minutes", "1441", "activity-duration", "Give the duration as whole minutes from 1 to 1440, or leave it empty.")]
+    [InlineData("duration_minutes", "ten", "activity-duration", "Give the duration as whole minutes from 1 to 1440, or leave it empty.")]
+    [InlineData("participants", "0", "activity-participants", "Give the number of participants as a whole number, at least 1.")]
+    [InlineData("mode", "fax", "activity-mode", "Choose one of the ways offered.")]
+    public async Task RecordActivity_AMeasureOutOfBounds_ShowsTheErrorAtItsFieldKeepsWhatWasTypedAndRecordsNothing(string field, string value,
+        string id, string message)
+    {
+        var (org, assignment) = await ArrangeAsync();
+        var browser = await WebSignIn.AsAsync(server, org.MentorA);
+        var page = await HtmlAsync(await browser.GetAsync($"/assignments/{assignment}"));
+        var form = new Dictionary<string, string>
+        {
+            ["occurred_date"] = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), ["occurred_time"] = "12:00", ["kind"] = "contact",
+            ["note"] = "Kept", ["duration_minutes"] = "30", ["participants"] = "1", ["mode"] = "phone",
+        };
+        form[field] = value;
+
+        var response = await PostAsync(browser, $"/assignments/{assignment}?handler=activity", page, form);
+        var html = await HtmlAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"<p class=\"field-error\" id=\"{id}-error\">{message}</p>", html);
+        Assert.Matches($"id=\"{id}\"[^>]*aria-invalid=\"true\"[^>]*autofocus=\"autofocus\"[^>]*aria-describedby=\"[^\"]*{id}-error\"", html);
+        if (field != "mode") Assert.Matches($"id=\"{id}\"[^>]*value=\"{value}\"", html);
+        Assert.Contains(">Kept</textarea>", html);
+        Assert.Equal(0, (await StateAsync(assignment)).Activities);
+    }
+
+    [Fact]
+    public async Task RecordActivity_MentorPaused_IsNotOfferedAndAPostAnywaySaysWhyAndRecordsNothing()
+    {
+        var (org, assignment) = await ArrangeAsync();
+        var browser = await WebSignIn.AsAsync(server, org.CoordinatorA);
+        var page = await HtmlAsync(await browser.GetAsync($"/assignments/{assignment}"));
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("UPDATE peer_mentors SET status = 'paused' WHERE id = @id", new { id = org.MentorA });
+
+        var response = await PostAsync(browser, $"/assignments/{assignment}?handler=activity", page, new()
+        {
+            ["occurred_date"] = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), ["occurred_time"] = "12:00", ["duration_minutes"] = "20",
+        });
+        var html = await HtmlAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The peer mentor is not active (paused or inactive), so no new contact can be recorded now.", html);
+        Assert.Contains("id=\"mentor-not-active\"", html);
+        Assert.DoesNotContain("id=\"confirm-record\"", html);
+        Assert.Contains("id=\"move-completed\"", html); // the coordinator may still move it on
+        Assert.Equal(0, (await StateAsync(assignment)).Activities);
+    }
+
+    [Fact]
     public async Task MoveForward_StaleVersion_SaysSomeoneElseChangedItAndChangesNothing_ThenPendingThenCompleted()
     {
         var (org, assignment) = await ArrangeAsync();

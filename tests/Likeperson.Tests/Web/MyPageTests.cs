@@ -101,6 +101,37 @@ public sealed partial class MyPageTests(TestServer server) : IClassFixture<TestS
     }
 
     [Fact]
+    public async Task Listing_TheCheckboxSavesThroughTheEndpointsFunction_AndTheChapterFeedFollowsIt()
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        var browser = await WebSignIn.AsAsync(server, org.MentorA);
+        browser.DefaultRequestHeaders.Add("Cookie", "lp_lang=nb");
+        var feed = $"/api/v1/public/chapters/{org.ChapterA}/mentors";
+        async Task<string> Html(HttpResponseMessage r) => WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync());
+
+        var page = await Html(await browser.GetAsync("/my"));
+        Assert.Contains("<label for=\"listed-publicly\">Vis navnet mitt på lokallagets nettside</label>", page);
+        Assert.DoesNotMatch("id=\"listed-publicly\"[^>]*checked", page);
+
+        var listed = await browser.PostAsync("/my?handler=listing", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["listed_publicly"] = "true", ["__RequestVerificationToken"] = SignInPage.Antiforgery(page),
+        }));
+        var html = await Html(listed);
+        Assert.EndsWith("/my?done=listed", listed.RequestMessage!.RequestUri!.PathAndQuery);
+        Assert.Contains("Navnet ditt vises på lokallagets nettside mens du er aktiv og sertifisert.", html);
+        Assert.Matches("id=\"listed-publicly\"[^>]*checked=\"checked\"", html);
+        Assert.Contains("\"display_name\": \"Mentor A\"", await server.Anonymous().GetStringAsync(feed));
+
+        var unlisted = await browser.PostAsync("/my?handler=listing", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = SignInPage.Antiforgery(html), // an unticked checkbox sends nothing
+        }));
+        Assert.Contains("Navnet ditt vises ikke lenger på lokallagets nettside.", await Html(unlisted));
+        Assert.DoesNotContain("Mentor A", await server.Anonymous().GetStringAsync(feed));
+    }
+
+    [Fact]
     public void Texts_OpenAsAStatusAndOpenAsAButton_AreDifferentWordsInNorwegian() =>
         Assert.NotEqual(UiTexts.All["status.open"].Nb, UiTexts.All["notifications.open"].Nb);
 

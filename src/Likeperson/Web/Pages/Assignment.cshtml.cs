@@ -21,6 +21,9 @@ public sealed class AssignmentModel(Db db, Lang lang, TimeProvider clock) : AppP
     /// <summary>The kinds offered when recording (activity_record takes any 1 to 50 characters; these have texts).</summary>
     public static readonly string[] Kinds = ["contact", "phone", "meeting", "message", "other"];
 
+    /// <summary>The modes activity_record takes (the assignment_activities_mode_valid rule), in the order offered.</summary>
+    public static readonly string[] Modes = ["in_person", "phone", "video", "written"];
+
     public override string Nav => Viewer?.Supervises == true ? "board" : "my";
     public override string Topics => "assignments,notifications";
     public AssignmentDetail? Detail { get; private set; }
@@ -34,13 +37,19 @@ public sealed class AssignmentModel(Db db, Lang lang, TimeProvider clock) : AppP
     public string? TypedTime { get; private set; }
     public string? TypedKind { get; private set; }
     public string? TypedNote { get; private set; }
+    public string? TypedDuration { get; private set; }
+    public string? TypedParticipants { get; private set; }
+    public string? TypedMode { get; private set; }
     public string? TypedNotes { get; private set; }
 
     public bool Self => Detail?.Assignment.PeerMentorId == Me;
     public bool Closed => Detail?.Assignment.Status == AssignmentStatus.Completed;
     public bool CanAdvance => Detail?.Manages == true && !Closed;
     public bool CanEditNotes => Detail?.Manages == true && !Closed;
-    public bool CanRecord => (Detail?.Manages == true || Self) && !Closed;
+    public bool CanRecord => (Detail?.Manages == true || Self) && !Closed && !MentorNotActive;
+
+    /// <summary>The mentor is paused or inactive: activity_record refuses new activities (peer_mentor_not_active).</summary>
+    public bool MentorNotActive => Detail?.MentorStatus is { } status && status != "active" && !Closed;
 
     /// <summary>Now in the organisation's time zone: the default of the activity's date and time.</summary>
     public DateTime LocalNow => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), L.Zone).DateTime;
@@ -78,12 +87,22 @@ public sealed class AssignmentModel(Db db, Lang lang, TimeProvider clock) : AppP
     }
 
     public Task<IActionResult> OnPostActivityAsync(Guid id, [FromForm(Name = "occurred_date")] string? date,
-        [FromForm(Name = "occurred_time")] string? time, string? kind, string? note, CancellationToken ct)
+        [FromForm(Name = "occurred_time")] string? time, string? kind, string? note,
+        [FromForm(Name = "duration_minutes")] string? duration, string? participants, string? mode, CancellationToken ct)
     {
         (TypedDate, TypedTime, TypedKind, TypedNote) = (date, time, kind, note);
+        (TypedDuration, TypedParticipants, TypedMode) = (duration, participants, mode);
+        var measures = new ActivityMeasures(Count(duration), Count(participants), string.IsNullOrWhiteSpace(mode) ? null : mode);
         return ChangeAsync(id, "activity", "recorded",
-            () => AssignmentChanges.RecordActivityAsync(Db, Me, id, OccurredAt(date, time), kind, note, clock.GetUtcNow(), ct));
+            () => AssignmentChanges.RecordActivityAsync(Db, Me, id, OccurredAt(date, time), kind, note, measures, clock.GetUtcNow(), ct));
     }
+
+    /// <summary>
+    /// A typed whole number; null when left empty (not given). Text that is no whole number (or too large) becomes 0, which
+    /// activity_record refuses naming the field, so its bounds stay the one rule.
+    /// </summary>
+    private static int? Count(string? typed) =>
+        string.IsNullOrWhiteSpace(typed) ? null : int.TryParse(typed.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     /// <summary>The moment a date and a time of day name in the organisation's time zone; null when they name none (activity_record refuses that).</summary>
     private DateTimeOffset? OccurredAt(string? date, string? time)
@@ -105,7 +124,12 @@ public sealed class AssignmentModel(Db db, Lang lang, TimeProvider clock) : AppP
                 catch (Exception e) { refusal = ProblemMapping.Map(e); throw; }
             }))
             return LocalRedirect($"/assignments/{id}?done={done}");
-        var error = refusal?.Code == "version_mismatch" ? L["assignment.changed"] : Error;
+        var error = refusal?.Code switch
+        {
+            "version_mismatch" => L["assignment.changed"],
+            "peer_mentor_not_active" => L["assignment.mentor_not_active"],
+            _ => Error,
+        };
         var page = await OnGetAsync(id);
         if (Detail is null) return page;
         (Error, RefusedForm, Done) = (error, form, null);
@@ -120,11 +144,21 @@ public sealed class AssignmentModel(Db db, Lang lang, TimeProvider clock) : AppP
     /// <summary>A kind's text, or the kind itself when it has none (the API takes any kind).</summary>
     public string KindText(string kind) => L["activity.kind." + kind] is var text && text != "activity.kind." + kind ? text : kind;
 
+    /// <summary>An activity's measures in words ("45 min · 2 participants · Phone"); null when it has only the default.</summary>
+    public string? MeasuresText(ActivityItem x)
+    {
+        var parts = new List<string>();
+        if (x.DurationMinutes is { } minutes) parts.Add(L.Format("activity.duration_text", minutes));
+        if (x.Participants != 1) parts.Add(L.Format("activity.participants_text", x.Participants));
+        if (x.Mode is { } mode) parts.Add(L["activity.mode." + mode]);
+        return parts.Count == 0 ? null : string.Join(" · ", parts);
+    }
+
     /// <summary>The history, newest first: the recorded activities, the creation and (once completed) the completion.</summary>
     public IEnumerable<HistoryEntry> History()
     {
         var entries = Detail!.Activities.Items
-            .Select(x => new HistoryEntry(x.OccurredAt, KindText(x.Kind), x.Note, x.RecordedByDisplayName, x.Id.ToString()))
+            .Select(x => new HistoryEntry(x.OccurredAt, KindText(x.Kind), x.Note, x.RecordedByDisplayName, x.Id.ToString(), MeasuresText(x)))
             .Append(new HistoryEntry(A.CreatedAt, L["assignment.history_created"], null, Detail.CreatedByName, "created"));
         if (A.ClosedAt is { } closed) entries = entries.Append(new HistoryEntry(closed, L["assignment.history_completed"], null, Detail.ClosedByName, "completed"));
         return entries.OrderByDescending(e => e.At);
@@ -132,4 +166,4 @@ public sealed class AssignmentModel(Db db, Lang lang, TimeProvider clock) : AppP
 }
 
 /// <summary>One line of an assignment's history.</summary>
-public sealed record HistoryEntry(DateTime At, string What, string? Note, string? By, string Key);
+public sealed record HistoryEntry(DateTime At, string What, string? Note, string? By, string Key, string? Measures = null);

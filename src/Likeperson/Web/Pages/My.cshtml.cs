@@ -8,7 +8,8 @@ namespace Likeperson.Web.Pages;
 /// <summary>
 /// A peer mentor's own page: status, open and pending assignments (overdue-contact flag, each linking to its page, where
 /// the mentor records a contact), the pause toggle (a dialog with an optional reason of at most 200
-/// characters and an optional expected return date), reactivation, and their own pause history.
+/// characters and an optional expected return date), reactivation, the chapter website opt-in (listed_publicly), and their
+/// own pause history.
 /// </summary>
 public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, lang)
 {
@@ -50,6 +51,8 @@ public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, 
         {
             "paused" => L["my.paused_done"],
             "reactivated" => Mentor.Status == MentorStatus.PendingReactivation ? L["my.reactivation_requested"] : L["my.reactivated_done"],
+            "listed" => L["my.listed_done"],
+            "unlisted" => L["my.unlisted_done"],
             _ => null,
         };
         return Page();
@@ -61,6 +64,18 @@ public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, 
 
     public Task<IActionResult> OnPostReactivateAsync(int version, CancellationToken ct) =>
         TransitionAsync(MentorTransition.Reactivate, version, "reactivated", ct);
+
+    /// <summary>The chapter website opt-in, saved through the endpoint's own function (mentor_set_listing decides who may).</summary>
+    public async Task<IActionResult> OnPostListingAsync([FromForm(Name = "listed_publicly")] string? listed, CancellationToken ct)
+    {
+        var show = listed is "true" or "on";
+        if (await TryAsync(() => MentorListing.SetAsync(Db, Me, Me, show, ct)))
+            return LocalRedirect($"/my?done={(show ? "listed" : "unlisted")}#listing");
+        var error = Error;
+        var page = await OnGetAsync(ct);
+        Error = error;
+        return page;
+    }
 
     private async Task<IActionResult> TransitionAsync(MentorTransition transition, int version, string done, CancellationToken ct)
     {

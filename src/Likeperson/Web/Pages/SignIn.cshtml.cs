@@ -7,14 +7,20 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// Sign-in: a bearer token from the identity provider, validated as the API validates it, starts a session cookie for the
-/// person it names that ends when the API would stop accepting the token. In Development the demo people are listed
-/// too, each a button that signs in as that person, and the demo system admin (a session that only creates organisations).
+/// Sign-in: the organisation's identity provider (Auth:Oidc:*, <see cref="ProviderSignIn"/>) when configured. In Development
+/// (and the tests' host) a pasted HS256 bearer token, validated as the API validates it, starts a session that ends when the
+/// API would stop accepting the token (a system admin's subject starts a system-admin session, which only creates
+/// organisations), and in Development the demo people and the demo system admin are listed too, each a button that signs in.
 /// </summary>
 public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthSettings auth, TimeProvider clock) : PageModel
 {
     public string? Error { get; private set; }
     public bool Expired => Request.Query.ContainsKey("expired");
+    /// <summary>Sign-in at the provider did not complete (cancelled there, or a stale flow).</summary>
+    public bool Failed => Request.Query.ContainsKey("failed");
+    /// <summary>The provider's button label (Auth:Oidc:DisplayName), when web sign-in through a provider is configured.</summary>
+    public string? Provider => auth.Oidc?.DisplayName;
+    public bool TokenAllowed => WebSession.TokenSignInAllowed(env);
     public IReadOnlyList<DemoData.DemoPerson>? DemoPeople => env.IsDevelopment() ? DemoData.People : null;
 
     /// <summary>Where the person was going (a deep link such as /mentors/{id}), when it is a local path.</summary>
@@ -33,6 +39,7 @@ public sealed class SignInModel(Db db, Lang lang, IWebHostEnvironment env, AuthS
     /// <summary>A token for a system admin's subject starts a system admin's session; one for a person, that person's.</summary>
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "access_token")] string? accessToken, string? returnUrl, CancellationToken ct)
     {
+        if (!TokenAllowed) return NotFound();
         if (await WebSession.ReadTokenAsync(accessToken ?? "", auth) is { } token)
         {
             if (auth.SystemAdmins.Contains(token.Subject))

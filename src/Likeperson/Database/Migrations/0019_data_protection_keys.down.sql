@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS data_protection_keys;
