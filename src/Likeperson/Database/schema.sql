@@ -846,8 +846,7 @@ BEGIN
       GROUP BY a.peer_mentor_id),
     activity AS (
       SELECT a.peer_mentor_id AS mentor_id, count(*)::int AS activities,
-             -- Activities have no duration yet; once assignment_activities.duration_minutes exists this is its sum.
-             0 AS minutes
+             coalesce(sum(x.duration_minutes), 0)::int AS minutes -- an activity without a duration counts no minutes
       FROM assignment_activities x JOIN assignments a ON a.id = x.assignment_id
       WHERE a.peer_mentor_id IN (SELECT id FROM mentors) AND x.occurred_at >= lo AND x.occurred_at < hi
       GROUP BY a.peer_mentor_id),
