@@ -10,8 +10,19 @@ namespace Likeperson.Bench;
 /// </summary>
 public static class PgBench
 {
+    /// <summary>
+    /// One run; a run that completed no transaction at all (a short quick-mode run on a machine so loaded that connecting its
+    /// clients took the whole time) is repeated once with three times the duration, so that a figure is never a false 0.
+    /// </summary>
     public static async Task<LoadRun> RunAsync(string connectionString, string script, int clients, TimeSpan duration,
         IReadOnlyDictionary<string, string> variables, TextWriter log, CancellationToken ct, CpuMeter? meter = null)
+    {
+        var run = await RunOnceAsync(connectionString, script, clients, duration, variables, log, ct, meter);
+        return run.Operations > 0 ? run : await RunOnceAsync(connectionString, script, clients, duration * 3, variables, log, ct, meter);
+    }
+
+    private static async Task<LoadRun> RunOnceAsync(string connectionString, string script, int clients, TimeSpan duration,
+        IReadOnlyDictionary<string, string> variables, TextWriter log, CancellationToken ct, CpuMeter? meter)
     {
         var exe = Machine.PgBench() ?? throw new InvalidOperationException(
             "pgbench was not found (it ships with the PostgreSQL server binaries, e.g. /usr/lib/postgresql/15/bin/pgbench).");

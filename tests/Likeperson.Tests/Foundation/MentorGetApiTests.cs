@@ -16,7 +16,7 @@ public sealed class MentorGetApiTests(TestServer server) : IClassFixture<TestSer
         var response = await server.As(org.MentorA).GetAsync($"/api/v1/mentors/{org.MentorA}");
         var mentor = await response.ReadAsync<JsonElement>();
         ApiShape.HasMembers(mentor, "id", "display_name", "organization_id", "chapter_ids", "status", "version",
-            "certification_expires_at", "current_pause");
+            "certification_expires_at", "current_pause", "listed_publicly");
         Assert.Equal($"\"{mentor.GetProperty("version").GetInt32()}\"", response.Headers.ETag?.ToString());
         Assert.Equal(("Mentor A", "active", JsonValueKind.Null), (mentor.GetProperty("display_name").GetString(),
             mentor.GetProperty("status").GetString(), mentor.GetProperty("current_pause").ValueKind));
