@@ -57,9 +57,13 @@ public abstract class AppPage(Db db, Lang lang) : PageModel
     /// </summary>
     protected async Task ReadFrameAsync()
     {
-        Viewer = await db.AsPersonAtOnceAsync(Me, Viewer.Read(WebSession.SessionId(User)), HttpContext.RequestAborted) ?? throw new SessionEndedException();
+        await ReadFrameOnlyAsync();
         StreamPosition = Viewer.StreamHead;
     }
+
+    /// <summary>The frame alone, in its own round trip; a session whose person is gone (or that was signed out) ends.</summary>
+    private async Task ReadFrameOnlyAsync() =>
+        Viewer = await db.AsPersonAtOnceAsync(Me, Viewer.Read(WebSession.SessionId(User)), HttpContext.RequestAborted) ?? throw new SessionEndedException();
 
     /// <summary>
     /// Runs a feature call and shows its refusal (an <see cref="ApiException"/> or a rule raised in SQL) on the page, in the
@@ -90,8 +94,7 @@ public abstract class AppPage(Db db, Lang lang) : PageModel
         try
         {
             if (executed.Exception is SessionEndedException) throw new SessionEndedException();
-            if (executed.Exception is null && Viewer is null && executed.Result is PageResult)
-                Viewer = await db.AsPersonAtOnceAsync(Me, Viewer.Read(WebSession.SessionId(User)), HttpContext.RequestAborted) ?? throw new SessionEndedException();
+            if (executed.Exception is null && Viewer is null && executed.Result is PageResult) await ReadFrameOnlyAsync();
         }
         catch (SessionEndedException)
         {

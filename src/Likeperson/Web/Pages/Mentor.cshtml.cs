@@ -18,6 +18,9 @@ public sealed class MentorModel(Db db, Lang lang, TimeProvider clock) : AppPage(
 {
     public const int ReasonLimit = 200;
 
+    /// <summary>How many days ahead the mentor page and /my warn that the certification runs out.</summary>
+    public const int CertificationWarningDays = 30;
+
     public override string Nav => Viewer?.Supervises == true ? "roster" : "my";
     public override string Topics => "mentors,notifications";
     public MentorResponse? Mentor { get; private set; }

@@ -27,9 +27,6 @@ public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, 
     public string Today => LocalToday.ToString("yyyy-MM-dd");
     private DateOnly LocalToday => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), L.Zone).DateTime);
 
-    /// <summary>How many days ahead the page warns that the certification runs out (the mentor page's banner uses the same).</summary>
-    public const int CertificationWarningDays = 30;
-
     public int? DaysToCertificationExpiry => Mentor?.CertificationExpiresAt is { } d ? d.DayNumber - LocalToday.DayNumber : null;
 
     /// <summary>Expired (before today): reactivation would be refused (certification_expired), so it is not offered.</summary>
