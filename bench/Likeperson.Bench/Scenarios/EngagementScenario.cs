@@ -26,18 +26,21 @@ public sealed class EngagementScenario : IScenario
         var json = await TimeAsync(server.As(org.Admin), url, null, runs, ct);
         var csv = await TimeAsync(server.As(org.Admin), url, "text/csv", runs, ct);
         var chapter = await TimeAsync(server.As(org.Coordinator), $"{url}&chapter_id={org.Chapter}", null, runs, ct);
+        var sql = await TimeSqlAsync(db.Application, org.Admin, today.AddDays(-365), today.AddDays(-1), runs, ct);
         ctx.Log.WriteLine($"  whole organisation: JSON {Results.N(json.Median)} s ({json.Bytes / 1024:N0} KiB), CSV {Results.N(csv.Median)} s; " +
-                          $"one chapter {Results.N(chapter.Median * 1000)} ms");
+                          $"one chapter {Results.N(chapter.Median * 1000)} ms; the SQL alone {Results.N(sql.Median)} s");
 
         var figures = new Dictionary<string, double>
         {
             ["engagement_report_10k_s"] = json.Median, ["engagement_report_10k_max_s"] = json.Max,
             ["engagement_report_10k_csv_s"] = csv.Median, ["engagement_report_chapter_ms"] = chapter.Median * 1000,
+            ["engagement_report_10k_sql_s"] = sql.Median,
         };
         var table = Results.Table(["request", "median", "slowest", "goal", "answer size"],
         [
             ["org admin, whole organisation, JSON", $"**{Results.N(json.Median)} s**", $"{Results.N(json.Max)} s", "under 1 s", $"{json.Bytes / 1024:N0} KiB"],
             ["org admin, whole organisation, CSV", $"{Results.N(csv.Median)} s", $"{Results.N(csv.Max)} s", "", $"{csv.Bytes / 1024:N0} KiB"],
+            ["the same SQL alone, as the org admin (psql's way: text over one connection)", $"{Results.N(sql.Median)} s", $"{Results.N(sql.Max)} s", "", $"{sql.Bytes / 1024:N0} KiB"],
             ["coordinator, one chapter, JSON", $"{Results.N(chapter.Median * 1000)} ms", $"{Results.N(chapter.Max * 1000)} ms", "", $"{chapter.Bytes / 1024:N0} KiB"],
         ]);
         var markdown = $"""
@@ -53,6 +56,39 @@ public sealed class EngagementScenario : IScenario
     }
 
     private sealed record Timed(double Median, double Max, long Bytes);
+
+    /// <summary>The statement the endpoint sends, straight to PostgreSQL as the application role: the database's share.</summary>
+    private static async Task<Timed> TimeSqlAsync(string connectionString, Guid person, DateOnly from, DateOnly to, int runs, CancellationToken ct)
+    {
+        var seconds = new List<double>();
+        long bytes = 0;
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        for (var i = 0; i <= runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await using var batch = new Npgsql.NpgsqlBatch(conn, tx)
+            {
+                BatchCommands =
+                {
+                    new("SELECT set_config('app.person_id', $1, true)") { Parameters = { new() { Value = person.ToString() } } },
+                    new("SELECT engagement_report($1, $2, NULL, now())::text") { Parameters = { new() { Value = from }, new() { Value = to } } },
+                },
+            };
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
+            {
+                await reader.NextResultAsync(ct);
+                await reader.ReadAsync(ct);
+                bytes = System.Text.Encoding.UTF8.GetByteCount(reader.GetString(0));
+            }
+            await tx.CommitAsync(ct);
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (i > 0) seconds.Add(elapsed);
+        }
+        seconds.Sort();
+        return new Timed(seconds[seconds.Count / 2], seconds[^1], bytes);
+    }
 
     private static async Task<Timed> TimeAsync(HttpClient client, string url, string? accept, int runs, CancellationToken ct)
     {

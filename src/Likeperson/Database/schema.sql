@@ -740,7 +740,7 @@ END $$;
 -- Name: engagement_report(date, date, uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.engagement_report(p_from date, p_to date, p_chapter uuid, p_now timestamp with time zone) RETURNS jsonb
+CREATE FUNCTION public.engagement_report(p_from date, p_to date, p_chapter uuid, p_now timestamp with time zone) RETURNS json
     LANGUAGE plpgsql STABLE
     SET search_path TO 'public', 'pg_temp'
     AS $$
@@ -825,7 +825,7 @@ BEGIN
              count(*) FILTER (WHERE p.since >= lo)::int AS pauses
       FROM paused p GROUP BY p.mentor_id),
     lapses AS (
-      SELECT p.mentor_id, jsonb_agg(jsonb_build_object(
+      SELECT p.mentor_id, json_agg(json_build_object(
                'expired_on', to_char(coalesce(renewal.previous_expires_at,
                                               CASE WHEN renewal.id IS NULL THEN m.certification_expires_at END), 'YYYY-MM-DD'),
                'paused_at', rfc3339(p.since),
@@ -877,7 +877,7 @@ BEGIN
         coalesce(sum(r.days_paused_by_coordinator), 0)::int AS days_paused_by_coordinator,
         coalesce(sum(r.days_paused_certification), 0)::int AS days_paused_certification,
         coalesce(sum(r.pauses), 0)::int AS pauses,
-        coalesce(sum(jsonb_array_length(r.certification_lapses)), 0)::int AS certification_lapses,
+        coalesce(sum(json_array_length(r.certification_lapses)), 0)::int AS certification_lapses,
         coalesce(sum(r.assignments_opened), 0)::int AS assignments_opened,
         coalesce(sum(r.assignments_completed), 0)::int AS assignments_completed,
         coalesce(sum(r.activities), 0)::int AS activities,
@@ -885,25 +885,25 @@ BEGIN
       FROM chapters c LEFT JOIN members mb ON mb.chapter_id = c.id LEFT JOIN rows r ON r.id = mb.person_id
       WHERE c.id = ANY (scope)
       GROUP BY c.id, c.name)
-    SELECT jsonb_build_object(
+    SELECT json_build_object(
       'organization_id', org.id, 'organization_name', org.name, 'timezone', org.timezone,
       'chapter_id', p_chapter, 'chapter_name', (SELECT name FROM chapters WHERE id = p_chapter),
       'from', to_char(f, 'YYYY-MM-DD'), 'to', to_char(t, 'YYYY-MM-DD'),
-      'items', coalesce((SELECT jsonb_agg(jsonb_build_object(
-          'mentor_id', r.id, 'display_name', r.display_name, 'chapter_ids', to_jsonb(r.chapter_ids),
+      'items', coalesce((SELECT json_agg(json_build_object(
+          'mentor_id', r.id, 'display_name', r.display_name, 'chapter_ids', to_json(r.chapter_ids),
           'days_active', r.days_active, 'days_paused_voluntary', r.days_paused_voluntary,
           'days_paused_by_coordinator', r.days_paused_by_coordinator, 'days_paused_certification', r.days_paused_certification,
           'pauses', r.pauses, 'certification_lapses', r.certification_lapses, 'assignments_opened', r.assignments_opened,
           'assignments_completed', r.assignments_completed, 'activities', r.activities, 'activity_minutes', r.activity_minutes)
         ORDER BY r.display_name, r.id) FROM rows r), '[]'),
-      'totals', coalesce((SELECT jsonb_agg(jsonb_build_object(
+      'totals', coalesce((SELECT json_agg(json_build_object(
           'chapter_id', x.id, 'chapter_name', x.name, 'mentors', x.mentors, 'days_active', x.days_active,
           'days_paused_voluntary', x.days_paused_voluntary, 'days_paused_by_coordinator', x.days_paused_by_coordinator,
           'days_paused_certification', x.days_paused_certification, 'pauses', x.pauses,
           'certification_lapses', x.certification_lapses, 'assignments_opened', x.assignments_opened,
           'assignments_completed', x.assignments_completed, 'activities', x.activities, 'activity_minutes', x.activity_minutes)
         ORDER BY x.name, x.id) FROM totals x), '[]'),
-      'months', coalesce((SELECT jsonb_agg(jsonb_build_object('month', mo.month, 'days_active', mo.days_active,
+      'months', coalesce((SELECT json_agg(json_build_object('month', mo.month, 'days_active', mo.days_active,
                                                               'days_paused', mo.days_paused) ORDER BY mo.first_day)
                           FROM monthly mo), '[]')));
 END $$;

@@ -13,10 +13,10 @@ public static class ReportsApi
     public static void MapReportsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/reports").WithTags("Reports").RequireAuthorization();
-        group.MapGet("/engagement", Engagement).ProducesProblems(400, 403, 422)
+        group.MapGet("/engagement", Engagement).Produces<EngagementReport>(StatusCodes.Status200OK).ProducesProblems(400, 403, 422)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
-                // Besides JSON (from the typed result), the same 200 as a file: CSV text or an xlsx workbook.
+                // Besides JSON (EngagementReport's schema), the same 200 as a file: CSV text or an xlsx workbook.
                 if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
                 {
                     content[ReportFiles.CsvType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
@@ -29,10 +29,13 @@ public static class ReportsApi
                          "Accept: text/csv or the xlsx type downloads it as a file.");
     }
 
-    private static async Task<Results<Ok<EngagementReport>, FileContentHttpResult>> Engagement(ClaimsPrincipal user, Db db, TimeProvider clock,
+    /// <summary>JSON is SQL's document sent as it is; a download is built from it.</summary>
+    private static async Task<Results<ContentHttpResult, FileContentHttpResult>> Engagement(ClaimsPrincipal user, Db db, TimeProvider clock,
         HttpContext http, string? from, string? to, [FromQuery(Name = "chapter_id")] Guid? chapterId, CancellationToken ct)
     {
-        var report = await EngagementReport.ReadAsync(db, user.PersonId(), from, to, chapterId, clock.GetUtcNow(), ct);
-        return ReportFiles.Chosen(http.Request.Headers.Accept) is { } format ? ReportFiles.Download(report, format, http) : TypedResults.Ok(report);
+        var json = await EngagementReport.ReadJsonAsync(db, user.PersonId(), from, to, chapterId, clock.GetUtcNow(), ct);
+        return ReportFiles.Chosen(http.Request.Headers.Accept) is { } format
+            ? ReportFiles.Download(EngagementReport.Parse(json), format, http)
+            : TypedResults.Content(json, "application/json; charset=utf-8");
     }
 }
