@@ -12,5 +12,6 @@ public static class ScenarioRegistry
         new JobsScenario(),
         new StreamScenario(),
         new EngagementScenario(),
+        new ReadsScenario(),
     ];
 }

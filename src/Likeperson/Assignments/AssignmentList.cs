@@ -70,7 +70,8 @@ public static class AssignmentList
         });
     }
 
-    private static (string Sql, DynamicParameters Parameters, int Take) Build(AssignmentQuery q, bool withNames)
+    /// <summary>The batch a page sends after the identity, and its parameters (the bench runs the same text through pgbench).</summary>
+    internal static (string Sql, DynamicParameters Parameters, int Take) Build(AssignmentQuery q, bool withNames)
     {
         if (q.Status is not (null or "open" or "pending" or "completed"))
             throw new ApiException(400, "malformed_request", "status must be one of open, pending, completed.");

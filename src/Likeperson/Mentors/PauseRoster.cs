@@ -66,7 +66,7 @@ public static class PauseRoster
         var take = Paging.Limit(limit);
         var after = Paging.Decode<Cursor>(cursor);
         var parameters = new DynamicParameters(new { chapterId, p = after?.P, m = after?.M, fetch = take + 1, now });
-        var rows = await db.AsPersonAtOnceAsync(personId, $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(after is not null)}",
+        var rows = await db.AsPersonAtOnceAsync(personId, PageBatch(after is not null),
             parameters, async results =>
             {
                 if (!await results.ReadSingleAsync<bool>()) throw new ApiException(404, "not_found", "No such person in any organisation.");
@@ -75,6 +75,10 @@ public static class PauseRoster
         var next = rows.Count > take ? Paging.Encode(new Cursor(rows[take - 1].PausedAt, rows[take - 1].MentorId)) : null;
         return new Page<RosterItem>(rows.Take(take).Select(r => r.ToItem()).ToList(), next);
     }
+
+    /// <summary>The batch a page sends after the identity (the bench runs the same text through pgbench).</summary>
+    internal static string PageBatch(bool hasCursor) =>
+        $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(hasCursor)}";
 
     private static async Task<Page<RosterItem>> SortedPageAsync(Db db, Guid personId, Guid? chapterId, int? limit, string? cursor,
         DateTimeOffset now, string sort, CancellationToken ct)
