@@ -13,5 +13,6 @@ public static class ScenarioRegistry
         new StreamScenario(),
         new EngagementScenario(),
         new ReadsScenario(),
+        new BatchScenario(),
     ];
 }

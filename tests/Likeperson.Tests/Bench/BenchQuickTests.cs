@@ -21,6 +21,7 @@ public class BenchQuickTests
         ["jobs"] = ["cert_expiry_100k_s", "reminders_1m_s"],
         ["engagement"] = ["engagement_report_10k_s"],
         ["reads"] = ["roster_api_over_pgbench_16", "assignments_api_over_pgbench_16"],
+        ["batch"] = ["batch_500_s", "batch_500_stream_s"],
         ["stream"] = ["stream_p99_ms_chapters", "stream_p99_ms_admins", "stream_rss_mb_per_1000", "stream_queries_per_event_1000_over_10"],
     };
 
