@@ -21,7 +21,9 @@ public static class OrganizationsApi
         var group = api.MapGroup("/organizations").WithTags("Setup").RequireAuthorization();
         group.MapPost("/", Create).WithSummary("Create an organisation (system admin).").ProducesProblems(403, 422);
         group.MapGet("/{orgId:guid}", Get).WithSummary("An organisation and its settings (any member).");
-        group.MapPatch("/{orgId:guid}/settings", UpdateSettings).WithSummary("Change settings (org admin); only members sent change.")
+        group.MapPatch("/{orgId:guid}/settings", UpdateSettings).WithSummary("Change settings (org admin); only members sent change. " +
+                "certification_warning_days: the days before a certification's expiry at which the mentor and their coordinators get " +
+                "certification_expiring (1 to 365, distinct, at most 10; default [30, 7]; [] for none).")
             .ProducesProblems(403, 422);
         group.MapPost("/{orgId:guid}/chapters", CreateChapter).WithSummary("Create a chapter (system admin or org admin).")
             .ProducesProblems(403, 409, 422);
