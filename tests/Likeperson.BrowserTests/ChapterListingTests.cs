@@ -5,7 +5,8 @@ namespace Likeperson.BrowserTests;
 
 /// <summary>
 /// The chapter website opt-in on `/my`, keyboard only, on a 390 px phone and a desktop in both languages, axe-core clean:
-/// ticking **Show my name on the chapter website** and saving puts the mentor on the chapter's public feed.
+/// ticking **Show my name on the chapter website** and saving puts the mentor on the chapter's public feed. The same page
+/// shows the mentor's certification date and, 12 days before it (within the default warning threshold of 30), the warning.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ChapterListingTests(BrowserFixture f)
@@ -22,8 +23,15 @@ public sealed class ChapterListingTests(BrowserFixture f)
     public async Task Mentor_KeyboardOnly_OptsInToTheChapterWebsite(string language, int width, int height)
     {
         var org = await f.World.StandardOrgAsync();
+        var expires = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"))).AddDays(12);
+        await f.SetCertificationAsync(org.MentorA, expires);
         var page = await f.SignInAsync(org.MentorA, language, width, height);
         await page.GotoAsync("/my");
+        var culture = System.Globalization.CultureInfo.GetCultureInfo(language == "nb-NO" ? "nb-NO" : "en-GB");
+        var date = expires.ToString(language == "nb-NO" ? "d. MMM yyyy" : "d MMM yyyy", culture);
+        await Expect(page.Locator("#my-status")).ToContainTextAsync(date);
+        await Expect(page.Locator("#cert-warning")).ToContainTextAsync(language == "nb-NO"
+            ? $"Sertifiseringen din utløper {date} (om 12 dager)" : $"Your certification expires on {date} (in 12 days)");
         await Expect(page.Locator("#listed-publicly")).Not.ToBeCheckedAsync();
         await BrowserFixture.AssertAccessibleAsync(page);
 

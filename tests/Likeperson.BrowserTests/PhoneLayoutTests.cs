@@ -89,13 +89,22 @@ public sealed class PhoneLayoutTests(BrowserFixture f)
     [Theory]
     [InlineData("nb-NO", "Som likeperson")]
     [InlineData("en-GB", "As a peer mentor")]
-    public async Task Preferences_ForAPeerMentor_OfferNoCoordinatorTypes(string language, string explanation)
+    public async Task Preferences_ForAPeerMentor_OfferOnlyTheWarningsAboutThemself(string language, string explanation)
     {
         var org = await f.World.StandardOrgAsync();
         var page = await f.SignInAsync(org.MentorA, language, width: 390, height: 844);
         await page.GotoAsync("/preferences");
         await Expect(page.Locator("#prefs-mentor")).ToContainTextAsync(explanation);
-        await Expect(page.Locator("form.prefs")).ToHaveCountAsync(0);
+        // Only the warnings about themself: certification expiring soon, expected return date passed.
+        Assert.Equal(["pref-certification_expiring", "pref-return_date_passed"],
+            await page.Locator("form.prefs > fieldset").EvaluateAllAsync<string[]>("els => els.map(e => e.id)"));
+        await page.Locator("#return_date_passed-enabled").UncheckAsync();
+        await page.Locator("form.prefs button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#prefs-status .banner.ok")).ToBeVisibleAsync();
+        var saved = (await f.GetJsonAsync(org.MentorA, "/api/v1/me/notification-preferences")).GetProperty("preferences")
+            .EnumerateArray().ToDictionary(p => p.GetProperty("type").GetString()!, p => p.GetProperty("enabled").GetBoolean());
+        Assert.False(saved["return_date_passed"]);
+        Assert.True(saved["certification_expiring"] && saved["mentor_paused"]); // the types not offered are left as they were
         await BrowserFixture.AssertAccessibleAsync(page);
         await page.Context.CloseAsync();
     }

@@ -623,6 +623,15 @@ END $$;
 
 
 --
+-- Name: certification_warning_window(integer[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.certification_warning_window(p_days integer[]) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT max(t) FROM unnest(p_days) t $$;
+
+
+--
 -- Name: change_events_prune(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1168,6 +1177,53 @@ CREATE FUNCTION public.job_latest_slot(p_now timestamp with time zone, p_tz text
 
 
 --
+-- Name: jobs_certification_warnings(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.jobs_certification_warnings(p_org uuid, p_now timestamp with time zone) RETURNS TABLE(due bigint, warnings bigint)
+    LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  o organizations;
+  today date;
+BEGIN
+  SELECT * INTO o FROM organizations WHERE id = p_org;
+  IF o.id IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Organisation was not found.';
+  END IF;
+  today := (p_now AT TIME ZONE o.timezone)::date;
+  PERFORM pg_advisory_xact_lock(hashtext('jobs_certification_warnings'), hashtext(p_org::text));
+  RETURN QUERY
+  WITH candidates AS (
+    SELECT m.id, m.certification_expires_at AS expires_on, m.certification_expires_at - today AS days_left,
+           (SELECT array_agg(t ORDER BY t) FROM unnest(o.certification_warning_days) t
+            WHERE m.certification_expires_at - today <= t) AS crossed
+    FROM peer_mentors m
+    WHERE m.organization_id = p_org AND m.status IN ('active', 'paused', 'pending_reactivation')
+      AND m.certification_expires_at >= today
+      AND m.certification_expires_at - today <= certification_warning_window(o.certification_warning_days)
+  ), fresh AS (
+    SELECT c.* FROM candidates c
+    WHERE NOT EXISTS (SELECT 1 FROM certification_warnings w
+                      WHERE w.mentor_id = c.id AND w.expires_on = c.expires_on AND w.threshold_days = c.crossed[1])
+  ), recorded AS (
+    INSERT INTO certification_warnings (mentor_id, organization_id, expires_on, threshold_days, sent_at)
+    SELECT c.id, p_org, c.expires_on, t, p_now FROM candidates c CROSS JOIN LATERAL unnest(c.crossed) t
+    ON CONFLICT DO NOTHING
+  ), queued AS (
+    INSERT INTO outbox (organization_id, kind, payload, created_at, available_at)
+    SELECT p_org, 'certification_expiring', jsonb_build_object(
+             'mentor_id', f.id, 'mentor_display_name', p.display_name, 'certification_expires_at', f.expires_on,
+             'days_left', f.days_left, 'threshold', f.crossed[1], 'occurred_at', rfc3339(p_now)), now(), now()
+    FROM fresh f JOIN people p ON p.id = f.id
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM candidates), (SELECT count(*) FROM queued);
+  PERFORM pg_notify('likeperson_outbox', '');
+END $$;
+
+
+--
 -- Name: jobs_follow_up_reminders(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1269,6 +1325,48 @@ CREATE FUNCTION public.jobs_reconcile(p_org uuid, p_run uuid, p_now timestamp wi
       AND NOT EXISTS (SELECT 1 FROM found f WHERE f.mentor_id = d.mentor_id AND f.kind = d.kind)
     RETURNING d.id)
   SELECT (SELECT count(*) FROM mentors), (SELECT count(*) FROM found), (SELECT count(*) FROM added), (SELECT count(*) FROM gone) $$;
+
+
+--
+-- Name: jobs_return_dates_passed(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.jobs_return_dates_passed(p_org uuid, p_now timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  o organizations;
+  queued_count bigint;
+BEGIN
+  SELECT * INTO o FROM organizations WHERE id = p_org;
+  IF o.id IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'Organisation was not found.';
+  END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('jobs_return_dates_passed'), hashtext(p_org::text));
+  WITH passed AS (
+    SELECT r.id, r.mentor_id, r.kind, r.expected_return_date, p.display_name
+    FROM pause_records r
+    JOIN peer_mentors m ON m.id = r.mentor_id AND m.status = 'paused'
+    JOIN people p ON p.id = r.mentor_id
+    WHERE r.organization_id = p_org AND r.status IN ('paused', 'expired_cert')
+      AND r.expected_return_date < (p_now AT TIME ZONE o.timezone)::date
+      AND NOT EXISTS (SELECT 1 FROM return_date_notices n WHERE n.pause_id = r.id)
+  ), noticed AS (
+    INSERT INTO return_date_notices (pause_id, organization_id, expected_return_date, sent_at)
+    SELECT x.id, p_org, x.expected_return_date, p_now FROM passed x
+    ON CONFLICT DO NOTHING
+  ), queued AS (
+    INSERT INTO outbox (organization_id, kind, payload, created_at, available_at)
+    SELECT p_org, 'return_date_passed', jsonb_build_object(
+             'mentor_id', x.mentor_id, 'mentor_display_name', x.display_name, 'pause_id', x.id, 'kind', x.kind,
+             'new_status', 'paused', 'expected_return_date', x.expected_return_date, 'occurred_at', rfc3339(p_now)), now(), now()
+    FROM passed x
+    RETURNING 1)
+  SELECT count(*) INTO queued_count FROM queued;
+  PERFORM pg_notify('likeperson_outbox', '');
+  RETURN queued_count;
+END $$;
 
 
 --
@@ -1727,7 +1825,7 @@ CREATE TABLE public.notifications (
     CONSTRAINT notifications_channel_valid CHECK ((channel = ANY (ARRAY['push'::text, 'in_app'::text]))),
     CONSTRAINT notifications_recipient_or_undeliverable CHECK (((recipient_id IS NOT NULL) OR (status = 'undeliverable'::text))),
     CONSTRAINT notifications_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'held'::text, 'sent'::text, 'delivered'::text, 'opened'::text, 'acknowledged'::text, 'failed'::text, 'undeliverable'::text]))),
-    CONSTRAINT notifications_type_valid CHECK ((type = ANY (ARRAY['mentor_paused'::text, 'mentor_reactivated'::text, 'mentor_deactivated'::text, 'certification_expiry_auto_pause'::text, 'reactivation_pending_ack'::text, 'pause_confirmation'::text, 'reactivation_confirmation'::text, 'pause_digest'::text, 'honorarium_threshold_reached'::text, 'follow_up_reminder'::text, 'follow_up_escalation'::text])))
+    CONSTRAINT notifications_type_valid CHECK ((type = ANY (ARRAY['mentor_paused'::text, 'mentor_reactivated'::text, 'mentor_deactivated'::text, 'certification_expiry_auto_pause'::text, 'reactivation_pending_ack'::text, 'pause_confirmation'::text, 'reactivation_confirmation'::text, 'pause_digest'::text, 'honorarium_threshold_reached'::text, 'follow_up_reminder'::text, 'follow_up_escalation'::text, 'certification_expiring'::text, 'return_date_passed'::text])))
 );
 
 
@@ -1982,6 +2080,20 @@ ALTER TABLE public.certification_changes ALTER COLUMN id ADD GENERATED ALWAYS AS
 
 
 --
+-- Name: certification_warnings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.certification_warnings (
+    mentor_id uuid NOT NULL,
+    organization_id uuid NOT NULL,
+    expires_on date NOT NULL,
+    threshold_days integer NOT NULL,
+    sent_at timestamp with time zone NOT NULL,
+    CONSTRAINT certification_warnings_threshold_positive CHECK ((threshold_days > 0))
+);
+
+
+--
 -- Name: change_events; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2204,7 +2316,7 @@ CREATE TABLE public.notification_preferences (
     CONSTRAINT notification_preferences_channels_valid CHECK ((channels = ANY (ARRAY['push'::text, 'in_app'::text, 'both'::text]))),
     CONSTRAINT notification_preferences_critical CHECK (((type <> 'certification_expiry_auto_pause'::text) OR (enabled AND (mode = 'immediate'::text)))),
     CONSTRAINT notification_preferences_mode_valid CHECK ((mode = ANY (ARRAY['immediate'::text, 'digest'::text]))),
-    CONSTRAINT notification_preferences_type_valid CHECK ((type = ANY (ARRAY['mentor_paused'::text, 'mentor_reactivated'::text, 'certification_expiry_auto_pause'::text, 'reactivation_pending_ack'::text])))
+    CONSTRAINT notification_preferences_type_valid CHECK ((type = ANY (ARRAY['mentor_paused'::text, 'mentor_reactivated'::text, 'certification_expiry_auto_pause'::text, 'reactivation_pending_ack'::text, 'certification_expiring'::text, 'return_date_passed'::text])))
 );
 
 
@@ -2224,6 +2336,8 @@ CREATE TABLE public.organizations (
     push_includes_reason boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    certification_warning_days integer[] DEFAULT '{30,7}'::integer[] NOT NULL,
+    CONSTRAINT organizations_certification_warning_days_valid CHECK (((array_position(certification_warning_days, NULL::integer) IS NULL) AND (cardinality(certification_warning_days) <= 10) AND (0 < ALL (certification_warning_days)) AND (365 >= ALL (certification_warning_days)))),
     CONSTRAINT organizations_digest_hour_range CHECK (((digest_hour >= 0) AND (digest_hour <= 23))),
     CONSTRAINT organizations_escalation_after_reminder CHECK ((escalation_threshold_days >= reminder_threshold_days)),
     CONSTRAINT organizations_escalation_threshold_days_range CHECK (((escalation_threshold_days >= 1) AND (escalation_threshold_days <= 365))),
@@ -2248,7 +2362,7 @@ CREATE TABLE public.outbox (
     attempts integer DEFAULT 0 NOT NULL,
     processed_at timestamp with time zone,
     last_error text,
-    CONSTRAINT outbox_kind_valid CHECK ((kind = ANY (ARRAY['mentor_status_changed'::text, 'honorarium_threshold_reached'::text, 'follow_up_reminder'::text, 'follow_up_escalation'::text])))
+    CONSTRAINT outbox_kind_valid CHECK ((kind = ANY (ARRAY['mentor_status_changed'::text, 'honorarium_threshold_reached'::text, 'follow_up_reminder'::text, 'follow_up_escalation'::text, 'certification_expiring'::text, 'return_date_passed'::text])))
 );
 
 
@@ -2327,6 +2441,18 @@ ALTER TABLE public.reconciliation_discrepancies ALTER COLUMN id ADD GENERATED AL
 
 
 --
+-- Name: return_date_notices; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.return_date_notices (
+    pause_id uuid NOT NULL,
+    organization_id uuid NOT NULL,
+    expected_return_date date NOT NULL,
+    sent_at timestamp with time zone NOT NULL
+);
+
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2401,6 +2527,14 @@ ALTER TABLE ONLY public.assignments
 
 ALTER TABLE ONLY public.certification_changes
     ADD CONSTRAINT certification_changes_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: certification_warnings certification_warnings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_warnings
+    ADD CONSTRAINT certification_warnings_pkey PRIMARY KEY (mentor_id, expires_on, threshold_days);
 
 
 --
@@ -2625,6 +2759,14 @@ ALTER TABLE ONLY public.people
 
 ALTER TABLE ONLY public.reconciliation_discrepancies
     ADD CONSTRAINT reconciliation_discrepancies_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: return_date_notices return_date_notices_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.return_date_notices
+    ADD CONSTRAINT return_date_notices_pkey PRIMARY KEY (pause_id);
 
 
 --
@@ -3124,6 +3266,14 @@ ALTER TABLE ONLY public.certification_changes
 
 
 --
+-- Name: certification_warnings certification_warnings_mentor_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_warnings
+    ADD CONSTRAINT certification_warnings_mentor_id_organization_id_fkey FOREIGN KEY (mentor_id, organization_id) REFERENCES public.peer_mentors(id, organization_id) ON DELETE CASCADE;
+
+
+--
 -- Name: change_events change_events_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3356,6 +3506,22 @@ ALTER TABLE ONLY public.reconciliation_discrepancies
 
 
 --
+-- Name: return_date_notices return_date_notices_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.return_date_notices
+    ADD CONSTRAINT return_date_notices_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: return_date_notices return_date_notices_pause_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.return_date_notices
+    ADD CONSTRAINT return_date_notices_pause_id_fkey FOREIGN KEY (pause_id) REFERENCES public.pause_records(id) ON DELETE CASCADE;
+
+
+--
 -- Name: stream_positions stream_positions_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3417,6 +3583,12 @@ ALTER TABLE public.certification_changes ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY certification_changes_read ON public.certification_changes FOR SELECT USING (((organization_id = ( SELECT public.auth_org_id() AS auth_org_id)) AND ((mentor_id = ( SELECT public.current_person_id() AS current_person_id)) OR ( SELECT public.auth_is_org_admin() AS auth_is_org_admin) OR (mentor_id = ANY (( SELECT public.auth_coordinated_mentors() AS auth_coordinated_mentors)::uuid[])))));
 
+
+--
+-- Name: certification_warnings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.certification_warnings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: change_events; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3708,6 +3880,12 @@ CREATE POLICY reconciliation_discrepancies_read ON public.reconciliation_discrep
 
 
 --
+-- Name: return_date_notices; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.return_date_notices ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: stream_positions; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3953,6 +4131,15 @@ REVOKE ALL ON FUNCTION public.certification_changes_record() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION certification_warning_window(p_days integer[]); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.certification_warning_window(p_days integer[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.certification_warning_window(p_days integer[]) TO likeperson_app;
+GRANT ALL ON FUNCTION public.certification_warning_window(p_days integer[]) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION change_events_prune(p_before timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
@@ -4123,6 +4310,14 @@ GRANT ALL ON FUNCTION public.job_latest_slot(p_now timestamp with time zone, p_t
 
 
 --
+-- Name: FUNCTION jobs_certification_warnings(p_org uuid, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.jobs_certification_warnings(p_org uuid, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.jobs_certification_warnings(p_org uuid, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION jobs_follow_up_reminders(p_org uuid, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
@@ -4136,6 +4331,14 @@ GRANT ALL ON FUNCTION public.jobs_follow_up_reminders(p_org uuid, p_now timestam
 
 REVOKE ALL ON FUNCTION public.jobs_reconcile(p_org uuid, p_run uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.jobs_reconcile(p_org uuid, p_run uuid, p_now timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION jobs_return_dates_passed(p_org uuid, p_now timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.jobs_return_dates_passed(p_org uuid, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.jobs_return_dates_passed(p_org uuid, p_now timestamp with time zone) TO likeperson_worker;
 
 
 --
@@ -4427,6 +4630,13 @@ GRANT SELECT,INSERT,DELETE ON TABLE public.certification_changes TO likeperson_w
 
 
 --
+-- Name: TABLE certification_warnings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.certification_warnings TO likeperson_worker;
+
+
+--
 -- Name: TABLE change_events; Type: ACL; Schema: public; Owner: -
 --
 
@@ -4584,6 +4794,13 @@ GRANT UPDATE(push_includes_reason) ON TABLE public.organizations TO likeperson_a
 
 
 --
+-- Name: COLUMN organizations.certification_warning_days; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(certification_warning_days) ON TABLE public.organizations TO likeperson_app;
+
+
+--
 -- Name: TABLE outbox; Type: ACL; Schema: public; Owner: -
 --
 
@@ -4618,6 +4835,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.reconciliation_discrepancies T
 --
 
 GRANT USAGE ON SEQUENCE public.reconciliation_discrepancies_id_seq TO likeperson_worker;
+
+
+--
+-- Name: TABLE return_date_notices; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.return_date_notices TO likeperson_worker;
 
 
 --

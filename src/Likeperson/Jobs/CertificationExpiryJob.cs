@@ -13,6 +13,8 @@ namespace Likeperson.Jobs;
 /// pause. One set-based selection, then the transitions in short batches: each transaction holds
 /// the organisation's stream lock until it commits, so a batch stays small, and a batch that loses
 /// a deadlock to a person's transition is simply retried (the function re-checks eligibility).
+/// Then the warnings before a lapse (SQL jobs_certification_warnings, as of the same now): certification_expiring outbox
+/// rows for the mentors whose days left first dropped to or below one of the organisation's certification_warning_days.
 /// </summary>
 public sealed class CertificationExpiryJob(WorkerDataSource worker, JobOptions options, ILogger<CertificationExpiryJob> log) : IJob
 {
@@ -36,7 +38,18 @@ public sealed class CertificationExpiryJob(WorkerDataSource worker, JobOptions o
         long paused = 0;
         foreach (var batch in due.Chunk(options.CertificationExpiryBatchSize))
             paused += await PauseBatchAsync(batch, now, ct);
-        return new JsonObject { ["eligible"] = due.Length, ["paused"] = paused, ["skipped"] = due.Length - paused };
+        var (expiring, warnings) = await WarnAsync(org, now, ct);
+        return new JsonObject
+        {
+            ["eligible"] = due.Length, ["paused"] = paused, ["skipped"] = due.Length - paused, ["expiring"] = expiring, ["warnings"] = warnings,
+        };
+    }
+
+    private async Task<(long Expiring, long Warnings)> WarnAsync(Guid org, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var conn = await worker.Source.OpenConnectionAsync(ct);
+        return await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            "SELECT due, warnings FROM jobs_certification_warnings(@org, @now)", new { org, now }, cancellationToken: ct, commandTimeout: 0));
     }
 
     private async Task<long> PauseBatchAsync(Guid[] mentors, DateTimeOffset now, CancellationToken ct)

@@ -42,6 +42,8 @@ public sealed record PauseDigestContent(string Title, string Body, JsonObject Da
         "reactivation_pending_ack" => w.T("asks to be reactivated", "ber om reaktivering"),
         "certification_expiry_auto_pause" => w.T("certification expired", "sertifisering utløpt"),
         "mentor_deactivated" => w.T("deactivated", "deaktivert"),
+        "certification_expiring" => w.T("certification expires soon", "sertifisering utløper snart"),
+        "return_date_passed" => w.T("expected return date passed", "forventet returdato passert"),
         _ => type.Replace('_', ' '),
     };
 

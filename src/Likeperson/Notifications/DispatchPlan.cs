@@ -22,6 +22,8 @@ public sealed class OutboxPayload
     public int? Threshold { get; init; }
     public int? Sequence { get; init; }
     public int? DaysSinceContact { get; init; }
+    public string? CertificationExpiresAt { get; init; }
+    public int? DaysLeft { get; init; }
 
     public static OutboxPayload Parse(string json) =>
         JsonSerializer.Deserialize<OutboxPayload>(json, SnakeCase.Json) ?? throw new JsonException("The outbox payload is null.");
@@ -31,16 +33,18 @@ public sealed class OutboxPayload
 public enum Occasion
 {
     Pause, Held, CertificationExpiry, Reactivated, ReactivationRequested, Acknowledged, Deactivated,
-    HonorariumThreshold, FollowUpReminder, FollowUpEscalation,
+    HonorariumThreshold, FollowUpReminder, FollowUpEscalation, CertificationExpiring, ReturnDatePassed,
 }
 
 /// <summary>
 /// Who is told what about one outbox row. The audience (coordinators, falling back to org admins)
 /// is resolved at dispatch time; <see cref="AudienceChapter"/> narrows it to one chapter's
 /// coordinators (escalations), otherwise it is the mentor's chapters. The mentor is told
-/// <see cref="MentorType"/> when set.
+/// <see cref="MentorType"/> when set. <see cref="AudienceInAppOnly"/>: the audience gets an in-app note only, whatever
+/// channels they chose (the mentor's own channels still apply to them).
 /// </summary>
-public sealed record DispatchPlan(Occasion Occasion, NotificationType? AudienceType, Guid? AudienceChapter, NotificationType? MentorType)
+public sealed record DispatchPlan(Occasion Occasion, NotificationType? AudienceType, Guid? AudienceChapter, NotificationType? MentorType,
+    bool AudienceInAppOnly = false)
 {
     public static DispatchPlan For(string kind, OutboxPayload p) => kind switch
     {
@@ -49,6 +53,10 @@ public sealed record DispatchPlan(Occasion Occasion, NotificationType? AudienceT
         "follow_up_reminder" => new(Occasion.FollowUpReminder, null, null, NotificationType.FollowUpReminder),
         "follow_up_escalation" => new(Occasion.FollowUpEscalation, NotificationType.FollowUpEscalation,
             p.ChapterId ?? throw new JsonException("follow_up_escalation needs chapter_id."), null),
+        "certification_expiring" => new(Occasion.CertificationExpiring, NotificationType.CertificationExpiring, null,
+            NotificationType.CertificationExpiring),
+        "return_date_passed" => new(Occasion.ReturnDatePassed, NotificationType.ReturnDatePassed, null, NotificationType.ReturnDatePassed,
+            AudienceInAppOnly: true),
         _ => throw new JsonException($"Unknown outbox kind '{kind}'."),
     };
 

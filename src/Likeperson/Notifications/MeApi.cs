@@ -15,7 +15,8 @@ public static class MeApi
     {
         var group = api.MapGroup("/me").WithTags("Notifications").RequireAuthorization();
         group.MapGet("/notification-preferences", GetPreferences)
-            .WithSummary("The caller's preferences for the four configurable types (default: enabled, both channels, immediate).");
+            .WithSummary("The caller's preferences for every configurable type: mentor_paused, mentor_reactivated, certification_expiry_auto_pause, " +
+                         "reactivation_pending_ack, certification_expiring, return_date_passed (default: enabled, both channels, immediate).");
         group.MapPut("/notification-preferences", PutPreferences).ProducesProblems(422)
             .WithSummary("Set preferences for the listed types; certification_expiry_auto_pause cannot be disabled or digested (422 critical_notification).");
         group.MapPost("/devices", RegisterDevice).WithSummary("Register a device token for push (at most 20 per person, the oldest is dropped). A token of another person of the " +

@@ -13,15 +13,20 @@ public sealed record DispatchFacts(string MentorName, DateOnly EffectiveDate, bo
 /// </summary>
 public sealed record NotificationContent(string Title, string Body, string PushBody, JsonObject Data, JsonObject PushData)
 {
-    public static NotificationContent Compose(Occasion occasion, NotificationType type, OutboxPayload p, DispatchFacts f, string language = "en")
+    /// <summary><paramref name="toMentor"/>: the words for the mentor the notification is about (you), where they differ.</summary>
+    public static NotificationContent Compose(Occasion occasion, NotificationType type, OutboxPayload p, DispatchFacts f, string language = "en",
+        bool toMentor = false)
     {
         var w = new Words(language);
         var name = f.MentorName;
         var date = w.Date(f.EffectiveDate);
         var days = f.PauseDays is { } d ? w.Days(d) : null;
-        var expected = p.ExpectedReturnDate is { Length: > 0 } r && DateOnly.TryParse(r, CultureInfo.InvariantCulture, out var back)
-            ? w.T($" Expected back {w.Date(back)}.", $" Forventet tilbake {w.Date(back)}.") : "";
+        var expected = ParseDate(p.ExpectedReturnDate) is { } returns
+            ? w.T($" Expected back {w.Date(returns)}.", $" Forventet tilbake {w.Date(returns)}.") : "";
         var contactDays = w.Days(p.DaysSinceContact ?? 0);
+        var expires = w.Date(ParseDate(p.CertificationExpiresAt) ?? f.EffectiveDate);
+        var left = p.DaysLeft is 0 ? w.T("today", "i dag") : w.T($"in {w.Days(p.DaysLeft ?? 0)}", $"om {w.Days(p.DaysLeft ?? 0)}");
+        var back = ParseDate(p.ExpectedReturnDate) is { } b ? w.Date(b) : date;
         var (title, text) = (occasion, type) switch
         {
             (Occasion.Pause, NotificationType.MentorPaused) => (w.T("Peer Mentor Paused", "Likeperson på pause"), (p.Kind == "coordinator"
@@ -69,6 +74,22 @@ public sealed record NotificationContent(string Title, string Body, string PushB
             (Occasion.FollowUpEscalation, _) => (w.T("Follow-up Overdue", "Oppfølging forsinket"),
                 w.T($"An assignment of {name} has had no recorded contact for {contactDays}.",
                     $"Et oppdrag for {name} har ikke hatt registrert kontakt på {contactDays}.")),
+            (Occasion.CertificationExpiring, _) when toMentor => (w.T("Your Certification Expires Soon", "Sertifiseringen din utløper snart"),
+                w.T($"Your certification expires on {expires} ({left}). Renew it in time and tell your coordinator the new date, or you will be "
+                    + "paused automatically when it runs out.",
+                    $"Sertifiseringen din utløper {expires} ({left}). Forny den i tide og gi koordinatoren din den nye datoen, ellers blir du "
+                    + "satt på pause automatisk når den går ut.")),
+            (Occasion.CertificationExpiring, _) => (w.T($"Certification Expiring – {name}", $"Sertifisering utløper – {name}"),
+                w.T($"{name}'s certification expires on {expires} ({left}). Renew it in time, or they will be paused automatically when it runs out.",
+                    $"Sertifiseringen til {name} utløper {expires} ({left}). Forny den i tide, ellers blir vedkommende satt på pause automatisk "
+                    + "når den går ut.")),
+            (Occasion.ReturnDatePassed, _) when toMentor => (w.T("Expected Return Date Passed", "Forventet returdato er passert"),
+                w.T($"You expected to be back on {back}, and you are still paused. Reactivate when you are ready, or tell your coordinator "
+                    + "when you expect to return.",
+                    $"Du regnet med å være tilbake {back}, og du er fortsatt på pause. Reaktiver deg når du er klar, eller si fra til "
+                    + "koordinatoren din når du regner med å komme tilbake.")),
+            (Occasion.ReturnDatePassed, _) => (w.T("Expected Return Date Passed", "Forventet returdato er passert"),
+                w.T($"{name} expected to be back on {back} and is still paused.", $"{name} regnet med å være tilbake {back} og er fortsatt på pause.")),
             _ => throw new InvalidOperationException($"No wording for {type} on {occasion}."),
         };
         var reason = occasion is Occasion.Pause or Occasion.Held or Occasion.Deactivated && p.Reason is { Length: > 0 }
@@ -95,8 +116,17 @@ public sealed record NotificationContent(string Title, string Body, string PushB
                 ? $"/assignments/{a}" : $"/mentors/{p.MentorId}",
         };
         if (p.AssignmentId is { } assignment) data["assignment_id"] = assignment.ToString();
+        if (occasion == Occasion.CertificationExpiring)
+        {
+            data["certification_expires_at"] = p.CertificationExpiresAt;
+            data["days_left"] = p.DaysLeft;
+        }
+        if (occasion == Occasion.ReturnDatePassed) data["expected_return_date"] = p.ExpectedReturnDate;
         return data;
     }
+
+    private static DateOnly? ParseDate(string? text) =>
+        text is { Length: > 0 } && DateOnly.TryParse(text, CultureInfo.InvariantCulture, out var d) ? d : null;
 
 }
 

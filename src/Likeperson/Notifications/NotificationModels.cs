@@ -27,6 +27,10 @@ public enum NotificationType
     FollowUpReminder,
     /// <summary>To the coordinators of the assignment's chapter: no contact for the escalation threshold.</summary>
     FollowUpEscalation,
+    /// <summary>To the mentor and their coordinators: the certification expires within one of the organisation's certification_warning_days.</summary>
+    CertificationExpiring,
+    /// <summary>To the mentor (push and in-app) and their coordinators (in-app): the pause's expected return date has passed.</summary>
+    ReturnDatePassed,
 }
 
 public enum NotificationChannel { Push, InApp }
@@ -49,8 +53,24 @@ public enum NotificationStatus
     Undeliverable,
 }
 
-/// <summary>The notification types a person may configure.</summary>
-public enum PreferenceType { MentorPaused, MentorReactivated, CertificationExpiryAutoPause, ReactivationPendingAck }
+/// <summary>
+/// The notification types a person may configure (the one list: the endpoint, the /preferences page and the SQL CHECK
+/// notification_preferences_type_valid). The last two reach the mentor too (<see cref="PreferenceTypes.ReachingMentors"/>).
+/// </summary>
+public enum PreferenceType
+{
+    MentorPaused, MentorReactivated, CertificationExpiryAutoPause, ReactivationPendingAck,
+    /// <summary>The certification expires soon (to the mentor and their coordinators).</summary>
+    CertificationExpiring,
+    /// <summary>A pause's expected return date passed (to the mentor, and in-app to their coordinators).</summary>
+    ReturnDatePassed,
+}
+
+public static class PreferenceTypes
+{
+    /// <summary>The configurable types a peer mentor receives about themself (DispatchPlan's MentorType for them).</summary>
+    public static readonly PreferenceType[] ReachingMentors = [PreferenceType.CertificationExpiring, PreferenceType.ReturnDatePassed];
+}
 
 public enum ChannelChoice { Push, InApp, Both }
 

@@ -81,7 +81,7 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             org.TimestampUtc);
 
         var drafts = new List<NotificationDraft>();
-        var contents = new Dictionary<(NotificationType, string), NotificationContent>(); // the same words for every recipient of a type and language
+        var contents = new Dictionary<(NotificationType, string, bool), NotificationContent>(); // the same words for every recipient of a type, language and role
         foreach (var r in recipients)
         {
             var type = r.Via == "mentor" ? plan.MentorType!.Value : plan.AudienceType!.Value;
@@ -89,9 +89,11 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
             var critical = type == NotificationType.CertificationExpiryAutoPause;
             if (!r.Enabled && !critical) continue;
             var status = r.Mode == "digest" && !critical ? NotificationStatus.Held : NotificationStatus.Pending;
-            if (!contents.TryGetValue((type, r.Language), out var content))
-                contents[(type, r.Language)] = content = NotificationContent.Compose(plan.Occasion, type, p, facts, r.Language);
-            foreach (var channel in writer.Channels(SnakeCase.Parse<ChannelChoice>(r.Channels)))
+            var toMentor = r.Via == "mentor";
+            if (!contents.TryGetValue((type, r.Language, toMentor), out var content))
+                contents[(type, r.Language, toMentor)] = content = NotificationContent.Compose(plan.Occasion, type, p, facts, r.Language, toMentor);
+            var channels = plan.AudienceInAppOnly && !toMentor ? ChannelChoice.InApp : SnakeCase.Parse<ChannelChoice>(r.Channels);
+            foreach (var channel in writer.Channels(channels))
             {
                 var push = channel == NotificationChannel.Push;
                 drafts.Add(new(row.OrganizationId, r.PersonId, type, channel, status, content.Title, push ? content.PushBody : content.Body,

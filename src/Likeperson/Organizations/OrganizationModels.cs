@@ -5,14 +5,15 @@ public enum ChapterRole { PeerMentor, Coordinator }
 
 public sealed record OrganizationSettings(
     bool RequireReactivationAck, int ReminderThresholdDays, int EscalationThresholdDays, int[] HonorariumThresholds,
-    int DigestHour, string Timezone, bool PushIncludesReason)
+    int DigestHour, string Timezone, bool PushIncludesReason, int[] CertificationWarningDays)
 {
-    public static OrganizationSettings Defaults { get; } = new(false, 10, 20, [], 8, "Europe/Oslo", false);
+    public static OrganizationSettings Defaults { get; } = new(false, 10, 20, [], 8, "Europe/Oslo", false, [30, 7]);
 
     public OrganizationSettings With(SettingsPatch? p) => p is null ? this : new(
         p.RequireReactivationAck ?? RequireReactivationAck, p.ReminderThresholdDays ?? ReminderThresholdDays,
         p.EscalationThresholdDays ?? EscalationThresholdDays, p.HonorariumThresholds ?? HonorariumThresholds,
-        p.DigestHour ?? DigestHour, p.Timezone ?? Timezone, p.PushIncludesReason ?? PushIncludesReason);
+        p.DigestHour ?? DigestHour, p.Timezone ?? Timezone, p.PushIncludesReason ?? PushIncludesReason,
+        p.CertificationWarningDays ?? CertificationWarningDays);
 
     public void Validate(Validation v, string prefix)
     {
@@ -23,13 +24,19 @@ public sealed record OrganizationSettings(
         v.Check(HonorariumThresholds.Distinct().Count() == HonorariumThresholds.Length, prefix + "honorarium_thresholds", "Thresholds must be distinct.");
         v.Check(DigestHour is >= 0 and <= 23, prefix + "digest_hour", "Must be an hour between 0 and 23.");
         v.Check(TimeZones.IsKnown(Timezone), prefix + "timezone", "Must be an IANA time zone such as Europe/Oslo.");
+        // The same bounds as the CHECK organizations_certification_warning_days_valid (migration 0023), plus distinctness.
+        v.Check(CertificationWarningDays.All(t => t is >= 1 and <= 365), prefix + "certification_warning_days",
+            "Thresholds must be whole numbers of days from 1 to 365.");
+        v.Check(CertificationWarningDays.Distinct().Count() == CertificationWarningDays.Length, prefix + "certification_warning_days",
+            "Thresholds must be distinct.");
+        v.Check(CertificationWarningDays.Length <= 10, prefix + "certification_warning_days", "At most 10 thresholds.");
     }
 }
 
 /// <summary>Only the members sent are changed.</summary>
 public sealed record SettingsPatch(
     bool? RequireReactivationAck, int? ReminderThresholdDays, int? EscalationThresholdDays, int[]? HonorariumThresholds,
-    int? DigestHour, string? Timezone, bool? PushIncludesReason);
+    int? DigestHour, string? Timezone, bool? PushIncludesReason, int[]? CertificationWarningDays = null);
 
 public sealed record CreateOrganizationRequest(string? Name, SettingsPatch? Settings);
 

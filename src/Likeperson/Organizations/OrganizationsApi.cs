@@ -12,7 +12,7 @@ public static class OrganizationsApi
 {
     private const string SelectOrganization = """
         SELECT id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
-               digest_hour, timezone, push_includes_reason, created_at
+               digest_hour, timezone, push_includes_reason, certification_warning_days, created_at
         FROM organizations
         """;
 
@@ -21,7 +21,9 @@ public static class OrganizationsApi
         var group = api.MapGroup("/organizations").WithTags("Setup").RequireAuthorization();
         group.MapPost("/", Create).WithSummary("Create an organisation (system admin).").ProducesProblems(403, 422);
         group.MapGet("/{orgId:guid}", Get).WithSummary("An organisation and its settings (any member).");
-        group.MapPatch("/{orgId:guid}/settings", UpdateSettings).WithSummary("Change settings (org admin); only members sent change.")
+        group.MapPatch("/{orgId:guid}/settings", UpdateSettings).WithSummary("Change settings (org admin); only members sent change. " +
+                "certification_warning_days: the days before a certification's expiry at which the mentor and their coordinators get " +
+                "certification_expiring (1 to 365, distinct, at most 10; default [30, 7]; [] for none).")
             .ProducesProblems(403, 422);
         group.MapPost("/{orgId:guid}/chapters", CreateChapter).WithSummary("Create a chapter (system admin or org admin).")
             .ProducesProblems(403, 409, 422);
@@ -58,15 +60,16 @@ public static class OrganizationsApi
         (await conn.QuerySingleAsync<OrganizationRow>("""
             WITH org AS (
               INSERT INTO organizations (name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days,
-                                         honorarium_thresholds, digest_hour, timezone, push_includes_reason)
+                                         honorarium_thresholds, digest_hour, timezone, push_includes_reason, certification_warning_days)
               VALUES (@name, @RequireReactivationAck, @ReminderThresholdDays, @EscalationThresholdDays,
-                      @HonorariumThresholds, @DigestHour, @Timezone, @PushIncludesReason)
+                      @HonorariumThresholds, @DigestHour, @Timezone, @PushIncludesReason, @CertificationWarningDays)
               RETURNING *),
             stream AS (INSERT INTO stream_positions (organization_id) SELECT id FROM org)
             SELECT id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
-                   digest_hour, timezone, push_includes_reason, created_at FROM org
+                   digest_hour, timezone, push_includes_reason, certification_warning_days, created_at FROM org
             """, new { name, settings.RequireReactivationAck, settings.ReminderThresholdDays, settings.EscalationThresholdDays,
-                       settings.HonorariumThresholds, DigestHour = (short)settings.DigestHour, settings.Timezone, settings.PushIncludesReason }))
+                       settings.HonorariumThresholds, DigestHour = (short)settings.DigestHour, settings.Timezone, settings.PushIncludesReason,
+                       settings.CertificationWarningDays }))
         .ToResponse();
 
     private static async Task<Ok<OrganizationResponse>> Get(Guid orgId, ClaimsPrincipal user, Db db, CancellationToken ct) =>
@@ -106,16 +109,18 @@ public static class OrganizationsApi
             return await conn.QuerySingleOrDefaultAsync<OrganizationRow>("""
                 UPDATE organizations SET require_reactivation_ack = @RequireReactivationAck, reminder_threshold_days = @ReminderThresholdDays,
                   escalation_threshold_days = @EscalationThresholdDays, honorarium_thresholds = @HonorariumThresholds,
-                  digest_hour = @DigestHour, timezone = @Timezone, push_includes_reason = @PushIncludesReason
+                  digest_hour = @DigestHour, timezone = @Timezone, push_includes_reason = @PushIncludesReason,
+                  certification_warning_days = @CertificationWarningDays
                 WHERE id = @orgId
                   AND (require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds, digest_hour,
-                       timezone, push_includes_reason)
+                       timezone, push_includes_reason, certification_warning_days)
                       IS DISTINCT FROM (@RequireReactivationAck, @ReminderThresholdDays, @EscalationThresholdDays, @HonorariumThresholds,
-                                        @DigestHour, @Timezone, @PushIncludesReason)
+                                        @DigestHour, @Timezone, @PushIncludesReason, @CertificationWarningDays)
                 RETURNING id, name, require_reactivation_ack, reminder_threshold_days, escalation_threshold_days, honorarium_thresholds,
-                          digest_hour, timezone, push_includes_reason, created_at
+                          digest_hour, timezone, push_includes_reason, certification_warning_days, created_at
                 """, new { orgId, next.RequireReactivationAck, next.ReminderThresholdDays, next.EscalationThresholdDays,
-                           next.HonorariumThresholds, DigestHour = (short)next.DigestHour, next.Timezone, next.PushIncludesReason })
+                           next.HonorariumThresholds, DigestHour = (short)next.DigestHour, next.Timezone, next.PushIncludesReason,
+                           next.CertificationWarningDays })
                    ?? current;
         }, ct);
         return row.ToResponse();
@@ -174,9 +179,11 @@ public static class OrganizationsApi
         public short DigestHour { get; init; }
         public string Timezone { get; init; } = "";
         public bool PushIncludesReason { get; init; }
+        public int[] CertificationWarningDays { get; init; } = [];
         public DateTime CreatedAt { get; init; }
 
         public OrganizationResponse ToResponse() => new(Id, Name, new OrganizationSettings(RequireReactivationAck,
-            ReminderThresholdDays, EscalationThresholdDays, HonorariumThresholds, DigestHour, Timezone, PushIncludesReason), CreatedAt);
+            ReminderThresholdDays, EscalationThresholdDays, HonorariumThresholds, DigestHour, Timezone, PushIncludesReason,
+            CertificationWarningDays), CreatedAt);
     }
 }

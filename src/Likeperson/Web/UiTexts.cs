@@ -229,8 +229,8 @@ public static class UiTexts
         ["notifications.received"] = ("Received", "Mottatt"),
 
         ["prefs.title"] = ("Notification settings", "Varslingsinnstillinger"),
-        ["prefs.mentor_only"] = ("As a peer mentor you get the confirmations of your own pauses and reactivations, the answer to a reactivation request, and follow-up reminders for your assignments, always in the app and by push. There is nothing to set here; the settings on this page are for coordinators.",
-            "Som likeperson får du bekreftelser på dine egne pauser og reaktiveringer, svar på en reaktiveringsforespørsel og påminnelser om oppfølging av oppdragene dine, alltid i appen og som push. Her er det ingenting å stille inn; innstillingene på denne siden er for koordinatorer."),
+        ["prefs.mentor_only"] = ("As a peer mentor you always get the confirmations of your own pauses and reactivations, the answer to a reactivation request, and follow-up reminders for your assignments, in the app and by push. Here you choose how you are told that your certification expires soon and that your expected return date has passed.",
+            "Som likeperson får du alltid bekreftelser på dine egne pauser og reaktiveringer, svar på en reaktiveringsforespørsel og påminnelser om oppfølging av oppdragene dine, i appen og som push. Her velger du hvordan du får vite at sertifiseringen din snart utløper, og at forventet returdato er passert."),
         ["prefs.lead"] = ("Choose what you are told about, how, and when.", "Velg hva du varsles om, hvordan og når."),
         ["prefs.mentor_paused"] = ("Mentor initiates pause", "Likeperson tar pause"),
         ["prefs.mentor_reactivated"] = ("Mentor reactivates", "Likeperson kommer tilbake"),
@@ -649,5 +649,19 @@ public static class UiTexts
             "Navnet ditt vises på lokallagets nettside mens du er aktiv og sertifisert."),
         ["my.unlisted_done"] = ("Your name is no longer shown on the chapter website.", "Navnet ditt vises ikke lenger på lokallagets nettside."),
         // ---- end of the chapter website feed ----
+        // ---- Warnings before a lapse: certification_expiring, return_date_passed, certification_warning_days (warnings helper) ----
+        ["type.certification_expiring"] = ("Certification expires soon", "Sertifisering utløper snart"),
+        ["type.return_date_passed"] = ("Expected return date passed", "Forventet returdato passert"),
+        ["prefs.certification_expiring"] = ("Certification expires soon", "Sertifisering utløper snart"),
+        ["prefs.return_date_passed"] = ("Expected return date passed", "Forventet returdato passert"),
+        ["jobs.stat.expiring"] = ("Certifications expiring soon", "Sertifiseringer som snart utløper"),
+        ["jobs.stat.warnings"] = ("Expiry warnings sent", "Varsler om utløp sendt"),
+        ["jobs.stat.return_dates_passed"] = ("Return dates passed", "Returdatoer passert"),
+        ["admin.settings.certification_warning_days"] = ("Certification warnings (days before expiry)", "Varsel om sertifisering (dager før utløp)"),
+        ["admin.settings.certification_warning_days_help"] = ("Whole numbers separated by commas, such as 30, 7: the mentor and their coordinators are warned when that many days are left; empty for no warnings.",
+            "Hele tall skilt med komma, for eksempel 30, 7: likepersonen og koordinatorene varsles når så mange dager gjenstår; tomt for ingen varsler."),
+        ["admin.error.settings.certification_warning_days"] = ("Whole numbers of days from 1 to 365, each once, at most 10, separated by commas (such as 30, 7).",
+            "Hele antall dager fra 1 til 365, hvert tall én gang, høyst 10, skilt med komma (for eksempel 30, 7)."),
+        // ---- end of warnings before a lapse ----
     };
 }

@@ -8,7 +8,7 @@ namespace Likeperson.Tests.Foundation;
 public sealed class OrganizationsApiTests(TestServer server) : IClassFixture<TestServer>
 {
     private static readonly string[] SettingsMembers = ["require_reactivation_ack", "reminder_threshold_days", "escalation_threshold_days",
-        "honorarium_thresholds", "digest_hour", "timezone", "push_includes_reason"];
+        "honorarium_thresholds", "digest_hour", "timezone", "push_includes_reason", "certification_warning_days"];
 
     private World World => new(server.Worker);
 
@@ -25,6 +25,7 @@ public sealed class OrganizationsApiTests(TestServer server) : IClassFixture<Tes
         Assert.Equal($"/api/v1/organizations/{org.GetProperty("id").GetGuid()}", response.Headers.Location?.OriginalString);
         var s = org.GetProperty("settings");
         Assert.Equal("[3,15]", s.GetProperty("honorarium_thresholds").GetRawText());
+        Assert.Equal("[30,7]", s.GetProperty("certification_warning_days").GetRawText()); // the default
         Assert.Equal((7, 10, 20, "Europe/Oslo", false, false), (s.GetProperty("digest_hour").GetInt32(),
             s.GetProperty("reminder_threshold_days").GetInt32(), s.GetProperty("escalation_threshold_days").GetInt32(),
             s.GetProperty("timezone").GetString(), s.GetProperty("require_reactivation_ack").GetBoolean(),

@@ -18,12 +18,13 @@ public sealed class PreferencesTests(PushServer server) : IClassFixture<PushServ
     private async Task<PreferencesResponse> GetAsync(Guid person) => await (await server.As(person).GetAsync(Url)).ReadAsync<PreferencesResponse>();
 
     [Fact]
-    public async Task GetPreferences_NothingStored_FourTypesEnabledBothImmediate()
+    public async Task GetPreferences_NothingStored_EveryConfigurableTypeEnabledBothImmediate()
     {
         var org = await _world.StandardOrgAsync();
         var prefs = await GetAsync(org.CoordinatorA);
         Assert.Equal([PreferenceType.MentorPaused, PreferenceType.MentorReactivated, PreferenceType.CertificationExpiryAutoPause,
-            PreferenceType.ReactivationPendingAck], prefs.Preferences.Select(p => p.Type));
+            PreferenceType.ReactivationPendingAck, PreferenceType.CertificationExpiring, PreferenceType.ReturnDatePassed],
+            prefs.Preferences.Select(p => p.Type));
         Assert.All(prefs.Preferences, p => Assert.Equal((true, ChannelChoice.Both, DeliveryMode.Immediate), (p.Enabled, p.Channels, p.Mode)));
     }
 

@@ -164,6 +164,39 @@ public sealed class AdminPageTests(TestServer server) : IClassFixture<TestServer
     }
 
     [Fact]
+    public async Task Settings_CertificationWarningDays_RefusedAtTheFieldTypedKept_ThenSavedAndEmptiedMeansNone()
+    {
+        var org = await World.StandardOrgAsync();
+        var browser = await WebSignIn.AsAsync(server, org.Admin);
+        var html = await HtmlAsync(await browser.GetAsync("/admin/settings"));
+        Assert.Matches("id=\"certification-warning-days\"[^>]*value=\"30, 7\"", html); // the default, shown
+        var form = new Dictionary<string, string>
+        {
+            ["reminder_threshold_days"] = "10", ["escalation_threshold_days"] = "20", ["honorarium_thresholds"] = "", ["digest_hour"] = "8",
+            ["timezone"] = "Europe/Oslo",
+        };
+        async Task<string> SavedAsync() => (await (await server.As(org.Admin).GetAsync($"/api/v1/organizations/{org.Id}"))
+            .ReadAsync<System.Text.Json.JsonElement>()).GetProperty("settings").GetProperty("certification_warning_days").GetRawText();
+
+        foreach (var bad in new[] { "30, x", "0, 7", "7, 7" })
+        {
+            var (refused, text) = await PostAsync(browser, "/admin/settings", new Dictionary<string, string>(form) { ["certification_warning_days"] = bad });
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("id=\"certification-warning-days-error\">Whole numbers of days from 1 to 365", text);
+            Assert.Matches($"id=\"certification-warning-days\"[^>]*value=\"{bad}\"[^>]*aria-invalid=\"true\"", text);
+            Assert.Equal("[30,7]", await SavedAsync());
+        }
+
+        var (_, done) = await PostAsync(browser, "/admin/settings", new Dictionary<string, string>(form) { ["certification_warning_days"] = "21, 5" });
+        Assert.Contains("The settings are saved.", done);
+        Assert.Equal("[21,5]", await SavedAsync());
+        await PostAsync(browser, "/admin/settings", form); // a form without the field leaves the warnings as they are
+        Assert.Equal("[21,5]", await SavedAsync());
+        await PostAsync(browser, "/admin/settings", new Dictionary<string, string>(form) { ["certification_warning_days"] = "" });
+        Assert.Equal("[]", await SavedAsync());
+    }
+
+    [Fact]
     public async Task Settings_RefusedValues_ErrorsAtTheirFieldsTypedKeptNothingSaved_ThenSaved()
     {
         var org = await World.StandardOrgAsync();

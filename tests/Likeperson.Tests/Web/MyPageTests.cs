@@ -60,6 +60,28 @@ public sealed partial class MyPageTests(TestServer server) : IClassFixture<TestS
         if (warned) Assert.Contains($"(in {daysLeft} days)", html);
     }
 
+    [Theory]
+    [InlineData("{14,3}", 14, true)]
+    [InlineData("{14,3}", 15, false)]
+    [InlineData("{60}", 45, true)]
+    [InlineData("{}", 0, false)]
+    public async Task MyAndMentorPage_WarningWindow_IsTheOrganisationsLargestWarningThreshold(string thresholds, int daysLeft, bool warned)
+    {
+        var org = await new World(server.Worker).StandardOrgAsync();
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                UPDATE organizations SET certification_warning_days = @thresholds::int[] WHERE id = @Id;
+                UPDATE peer_mentors SET certification_expires_at = (now() AT TIME ZONE 'Europe/Oslo')::date + @daysLeft WHERE id = @MentorA;
+                """, new { org.Id, thresholds, daysLeft, org.MentorA });
+
+        var my = WebUtility.HtmlDecode(await (await (await WebSignIn.AsAsync(server, org.MentorA)).GetAsync("/my")).Content.ReadAsStringAsync());
+        Assert.Equal(warned, my.Contains("id=\"cert-warning\""));
+        Assert.Contains("Certification valid until", my); // the date itself is always shown
+        var mentorPage = WebUtility.HtmlDecode(await (await (await WebSignIn.AsAsync(server, org.CoordinatorA)).GetAsync($"/mentors/{org.MentorA}"))
+            .Content.ReadAsStringAsync());
+        Assert.Equal(warned, mentorPage.Contains("id=\"cert-banner\""));
+    }
+
     [Fact]
     public async Task My_ReactivationThatNeedsAcknowledgement_SaysItIsRequestedNotDone()
     {

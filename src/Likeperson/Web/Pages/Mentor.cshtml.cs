@@ -18,9 +18,6 @@ public sealed class MentorModel(Db db, Lang lang, TimeProvider clock) : AppPage(
 {
     public const int ReasonLimit = 200;
 
-    /// <summary>How many days ahead the mentor page and /my warn that the certification runs out.</summary>
-    public const int CertificationWarningDays = 30;
-
     public override string Nav => Viewer?.Supervises == true ? "roster" : "my";
     public override string Topics => "mentors,notifications";
     public MentorResponse? Mentor { get; private set; }
@@ -140,6 +137,9 @@ public sealed class MentorModel(Db db, Lang lang, TimeProvider clock) : AppPage(
     public string? FieldError(string form, string field) => RefusedForm == form && FieldErrors.TryGetValue(field, out var e) ? e : null;
 
     public int? DaysToCertificationExpiry => Mentor?.CertificationExpiresAt is { } d ? d.DayNumber - Today.DayNumber : null;
+
+    /// <summary>The certification banner: expired, or expiring within the organisation's largest warning threshold.</summary>
+    public bool CertificationBanner => DaysToCertificationExpiry is { } days && (days < 0 || days <= Viewer.CertificationWarningWindow);
 }
 
 public sealed record PauseLogView(Guid PauseId, List<PauseLogEntry>? Items, string? Problem);

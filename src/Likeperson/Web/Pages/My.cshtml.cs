@@ -29,6 +29,9 @@ public sealed class MyModel(Db db, Lang lang, TimeProvider clock) : AppPage(db, 
 
     public int? DaysToCertificationExpiry => Mentor?.CertificationExpiresAt is { } d ? d.DayNumber - LocalToday.DayNumber : null;
 
+    /// <summary>The certification expires today or later, within the organisation's largest warning threshold (its setting).</summary>
+    public bool CertificationWarning => DaysToCertificationExpiry is { } days && days >= 0 && days <= Viewer.CertificationWarningWindow;
+
     /// <summary>Expired (before today): reactivation would be refused (certification_expired), so it is not offered.</summary>
     public bool CertificationExpired => DaysToCertificationExpiry < 0;
 

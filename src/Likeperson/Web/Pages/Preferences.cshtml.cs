@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Likeperson.Web.Pages;
 
 /// <summary>
-/// Notification preferences for the four configurable types (coordinators and org admins: the only people they reach). The certification-expiry auto-pause is compliance-critical:
+/// Notification preferences for the configurable types that reach the person: every type for coordinators and org admins,
+/// for a peer mentor only those about themself (<see cref="PreferenceTypes.ReachingMentors"/>). The certification-expiry auto-pause is compliance-critical:
 /// the page shows it switched on and immediate, with its controls disabled and the reason beside them (the feature
 /// refuses anything else with 422 critical_notification).
 /// </summary>
@@ -20,9 +21,15 @@ public sealed class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
 
     /// <summary>
     /// The configurable types all go to a mentor's coordinators (falling back to org admins: DispatchPlan's audience); a
-    /// person who supervises nobody gets none of them, so the page offers them nothing to set and says what they do get.
+    /// peer mentor who supervises nobody gets only the ones about themself, and the page says what they always get.
     /// </summary>
-    public bool ReachesMe => Viewer?.Supervises == true;
+    public IReadOnlyList<PreferenceType> Shown => Viewer?.Supervises == true ? Types
+        : Viewer?.PeerMentor == true ? PreferenceTypes.ReachingMentors : [];
+
+    public bool ReachesMe => Shown.Count > 0;
+
+    /// <summary>Someone who supervises nobody: the page explains what a peer mentor is always told.</summary>
+    public bool MentorOnly => Viewer?.Supervises != true;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -38,7 +45,7 @@ public sealed class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
         await ReadFrameAsync();
         if (!ReachesMe) return LocalRedirect("/preferences");
         var form = Request.Form;
-        var body = new PreferencesRequest(Types.Select(type =>
+        var body = new PreferencesRequest(Shown.Select(type =>
         {
             var name = SnakeCase.Of(type);
             var channels = Channel(form[$"{name}.channels"]);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Likeperson.Database;
 using Likeperson.Organizations;
@@ -13,7 +14,8 @@ namespace Likeperson.Web.Pages.Admin;
 public sealed class SettingsModel(Db db, Lang lang, OrgAccess access) : AdminPage(db, lang, access)
 {
     protected override string[] FieldOrder =>
-        ["require_reactivation_ack", "reminder_threshold_days", "escalation_threshold_days", "honorarium_thresholds", "digest_hour", "timezone", "push_includes_reason"];
+        ["require_reactivation_ack", "reminder_threshold_days", "escalation_threshold_days", "honorarium_thresholds", "certification_warning_days",
+         "digest_hour", "timezone", "push_includes_reason"];
 
     /// <summary>The IANA zones offered as suggestions for the time zone field (the server checks whatever is typed).</summary>
     public static readonly string[] Zones = TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId && z.Id.Contains('/'))
@@ -56,6 +58,9 @@ public sealed class SettingsForm
     [FromForm(Name = "reminder_threshold_days")] public string? ReminderThresholdDays { get; set; }
     [FromForm(Name = "escalation_threshold_days")] public string? EscalationThresholdDays { get; set; }
     [FromForm(Name = "honorarium_thresholds")] public string? HonorariumThresholds { get; set; }
+    /// <summary>Kept empty when emptied (no warnings), null only when the form did not have the field.</summary>
+    [FromForm(Name = "certification_warning_days")] [DisplayFormat(ConvertEmptyStringToNull = false)]
+    public string? CertificationWarningDays { get; set; }
     [FromForm(Name = "digest_hour")] public string? DigestHour { get; set; }
     [FromForm(Name = "timezone")] public string? Timezone { get; set; }
     [FromForm(Name = "push_includes_reason")] public bool PushIncludesReason { get; set; }
@@ -65,6 +70,7 @@ public sealed class SettingsForm
         RequireReactivationAck = s.RequireReactivationAck, ReminderThresholdDays = Text(s.ReminderThresholdDays),
         EscalationThresholdDays = Text(s.EscalationThresholdDays), HonorariumThresholds = string.Join(", ", s.HonorariumThresholds.Select(Text)),
         DigestHour = Text(s.DigestHour), Timezone = s.Timezone, PushIncludesReason = s.PushIncludesReason,
+        CertificationWarningDays = string.Join(", ", s.CertificationWarningDays.Select(Text)),
     };
 
     /// <summary>Every setting as a patch; <paramref name="unreadable"/> names the fields whose text is no (list of) whole number(s).</summary>
@@ -77,11 +83,17 @@ public sealed class SettingsForm
             bad.Add(field);
             return null;
         }
-        var parts = (HonorariumThresholds ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var thresholds = parts.Select(p => Number(p, "honorarium_thresholds")).ToArray();
+        int[]? Numbers(string? text, string field)
+        {
+            var parts = (text ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var numbers = parts.Select(p => Number(p, field)).ToArray();
+            return numbers.All(t => t is not null) ? numbers.Select(t => t!.Value).ToArray() : null;
+        }
         var patch = new SettingsPatch(RequireReactivationAck, Number(ReminderThresholdDays, "reminder_threshold_days"),
-            Number(EscalationThresholdDays, "escalation_threshold_days"), thresholds.All(t => t is not null) ? thresholds.Select(t => t!.Value).ToArray() : null,
-            Number(DigestHour, "digest_hour"), Timezone?.Trim() ?? "", PushIncludesReason);
+            Number(EscalationThresholdDays, "escalation_threshold_days"), Numbers(HonorariumThresholds, "honorarium_thresholds"),
+            Number(DigestHour, "digest_hour"), Timezone?.Trim() ?? "", PushIncludesReason,
+            // A form without the field (an older page) leaves the warnings as they are; an emptied field means none.
+            CertificationWarningDays is null ? null : Numbers(CertificationWarningDays, "certification_warning_days"));
         unreadable = bad.Distinct().ToList();
         return patch;
     }
