@@ -86,12 +86,12 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
         {
             var type = r.Via == "mentor" ? plan.MentorType!.Value : plan.AudienceType!.Value;
             // Compliance-critical: always on, always at once, whatever a stored preference says.
-            var critical = type == NotificationType.CertificationExpiryAutoPause;
+            var critical = CriticalTypes.Includes(type);
             if (!r.Enabled && !critical) continue;
             var status = r.Mode == "digest" && !critical ? NotificationStatus.Held : NotificationStatus.Pending;
             if (!contents.TryGetValue((type, r.Language), out var content))
                 contents[(type, r.Language)] = content = NotificationContent.Compose(plan.Occasion, type, p, facts, r.Language);
-            foreach (var channel in writer.Channels(SnakeCase.Parse<ChannelChoice>(r.Channels)))
+            foreach (var channel in writer.Channels(SnakeCase.Parse<ChannelChoice>(r.Channels), r.WebPush))
             {
                 var push = channel == NotificationChannel.Push;
                 drafts.Add(new(row.OrganizationId, r.PersonId, type, channel, status, content.Title, push ? content.PushBody : content.Body,
