@@ -38,7 +38,7 @@ public static class WebPushApi
             .WithSummary("Subscribe a browser (its PushSubscription.toJSON()). Idempotent for an endpoint: the same endpoint again updates its keys; " +
                          "one another person registered moves to the caller. The endpoint must be https; p256dh a P-256 point, auth 16 bytes; " +
                          "at most 20 per person (422 too_many_subscriptions).");
-        me.MapDelete("", Unsubscribe).ProducesProblems(404)
+        me.MapDelete("", Unsubscribe).ProducesProblems(404, 422)
             .WithSummary("Unsubscribe one of the caller's browsers by its endpoint (404 when the caller has no such subscription).");
     }
 
