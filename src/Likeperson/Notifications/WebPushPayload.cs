@@ -13,7 +13,7 @@ namespace Likeperson.Notifications;
 public static class WebPushPayload
 {
     public const int MaxBytes = 3000;
-    public const string Icon = "/icons/icon-192.png";
+    public const string Icon = "/assets/icons/icon-192.png";
 
     public static string For(PushRow row)
     {

@@ -73,7 +73,7 @@ public sealed class WebPushDeliveryTests(WebPushServer server) : IClassFixture<W
         Assert.Equal(($"/mentors/{org.MentorA}", $"mentor-{org.MentorA}", "mentor_paused", row.Id.ToString(), org.MentorA.ToString()),
             (payload.GetProperty("deep_link").GetString(), payload.GetProperty("tag").GetString(), payload.GetProperty("type").GetString(),
              payload.GetProperty("notification_id").GetString(), payload.GetProperty("mentor_id").GetString()));
-        Assert.StartsWith("/icons/", payload.GetProperty("icon").GetString());
+        Assert.StartsWith("/assets/icons/", payload.GetProperty("icon").GetString());
         Assert.Equal(("sent", null), (row.Status, row.Error));
         Assert.True(within < TimeSpan.FromSeconds(5), $"the push took {within}");
     }
