@@ -2024,6 +2024,39 @@ END $$;
 
 
 --
+-- Name: web_push_subscribe(text, text, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.web_push_subscribe(p_endpoint text, p_p256dh text, p_auth text, p_device_name text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  me uuid := current_person_id();
+  org uuid := (SELECT organization_id FROM people WHERE id = me);
+  holder web_push_subscriptions;
+  result uuid;
+BEGIN
+  IF org IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No such person in any organisation.';
+  END IF;
+  PERFORM 1 FROM people WHERE id = me FOR UPDATE; -- one subscribe per person at a time, so the count below holds
+  SELECT * INTO holder FROM web_push_subscriptions WHERE endpoint = p_endpoint FOR UPDATE;
+  IF holder.person_id IS DISTINCT FROM me AND (SELECT count(*) FROM web_push_subscriptions WHERE person_id = me) >= 20 THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'too_many_subscriptions', HINT = 'endpoint',
+      DETAIL = 'At most 20 devices can get notifications; remove one on the notification settings page first.';
+  END IF;
+  INSERT INTO web_push_subscriptions AS w (endpoint, p256dh, auth, device_name, person_id, organization_id)
+  VALUES (p_endpoint, p_p256dh, p_auth, p_device_name, me, org)
+  ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, device_name = excluded.device_name,
+    person_id = excluded.person_id, organization_id = excluded.organization_id, updated_at = now(),
+    created_at = CASE WHEN w.person_id = excluded.person_id THEN w.created_at ELSE now() END
+  RETURNING id INTO result;
+  RETURN result;
+END $$;
+
+
+--
 -- Name: web_session_end(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2487,6 +2520,40 @@ CREATE TABLE public.stream_state (
 
 
 --
+-- Name: web_push_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.web_push_keys (
+    id boolean DEFAULT true NOT NULL,
+    public_key text NOT NULL,
+    private_key text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT web_push_keys_one CHECK (id)
+);
+
+
+--
+-- Name: web_push_subscriptions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.web_push_subscriptions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    endpoint text NOT NULL,
+    p256dh text NOT NULL,
+    auth text NOT NULL,
+    device_name text NOT NULL,
+    person_id uuid NOT NULL,
+    organization_id uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT web_push_subscriptions_auth_length CHECK (((char_length(auth) >= 1) AND (char_length(auth) <= 100))),
+    CONSTRAINT web_push_subscriptions_device_name_length CHECK (((char_length(device_name) >= 1) AND (char_length(device_name) <= 100))),
+    CONSTRAINT web_push_subscriptions_endpoint_length CHECK (((char_length(endpoint) >= 1) AND (char_length(endpoint) <= 2048))),
+    CONSTRAINT web_push_subscriptions_p256dh_length CHECK (((char_length(p256dh) >= 1) AND (char_length(p256dh) <= 200)))
+);
+
+
+--
 -- Name: web_session_ends; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2794,6 +2861,30 @@ ALTER TABLE ONLY public.stream_state
 
 
 --
+-- Name: web_push_keys web_push_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.web_push_keys
+    ADD CONSTRAINT web_push_keys_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: web_push_subscriptions web_push_subscriptions_endpoint_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.web_push_subscriptions
+    ADD CONSTRAINT web_push_subscriptions_endpoint_key UNIQUE (endpoint);
+
+
+--
+-- Name: web_push_subscriptions web_push_subscriptions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.web_push_subscriptions
+    ADD CONSTRAINT web_push_subscriptions_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: web_session_ends web_session_ends_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3086,6 +3177,13 @@ CREATE UNIQUE INDEX reconciliation_discrepancies_open ON public.reconciliation_d
 --
 
 CREATE INDEX reconciliation_discrepancies_org ON public.reconciliation_discrepancies USING btree (organization_id, id DESC);
+
+
+--
+-- Name: web_push_subscriptions_person; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX web_push_subscriptions_person ON public.web_push_subscriptions USING btree (person_id, created_at);
 
 
 --
@@ -3538,6 +3636,14 @@ ALTER TABLE ONLY public.stream_state
 
 
 --
+-- Name: web_push_subscriptions web_push_subscriptions_person_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.web_push_subscriptions
+    ADD CONSTRAINT web_push_subscriptions_person_id_organization_id_fkey FOREIGN KEY (person_id, organization_id) REFERENCES public.people(id, organization_id) ON DELETE CASCADE;
+
+
+--
 -- Name: assignment_activities; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3909,6 +4015,19 @@ ALTER TABLE public.stream_state ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY stream_state_read ON public.stream_state FOR SELECT USING ((organization_id = ( SELECT public.auth_org_id() AS auth_org_id)));
+
+
+--
+-- Name: web_push_subscriptions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.web_push_subscriptions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: web_push_subscriptions web_push_subscriptions_own; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY web_push_subscriptions_own ON public.web_push_subscriptions USING ((person_id = ( SELECT public.current_person_id() AS current_person_id))) WITH CHECK (((person_id = ( SELECT public.current_person_id() AS current_person_id)) AND (organization_id = ( SELECT public.auth_org_id() AS auth_org_id))));
 
 
 --
@@ -4604,6 +4723,15 @@ REVOKE ALL ON FUNCTION public.stream_scope_changed() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION web_push_subscribe(p_endpoint text, p_p256dh text, p_auth text, p_device_name text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.web_push_subscribe(p_endpoint text, p_p256dh text, p_auth text, p_device_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.web_push_subscribe(p_endpoint text, p_p256dh text, p_auth text, p_device_name text) TO likeperson_app;
+GRANT ALL ON FUNCTION public.web_push_subscribe(p_endpoint text, p_p256dh text, p_auth text, p_device_name text) TO likeperson_worker;
+
+
+--
 -- Name: FUNCTION web_session_end(p_session uuid, p_expires timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
@@ -4866,6 +4994,21 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.stream_positions TO likeperson
 
 GRANT SELECT ON TABLE public.stream_state TO likeperson_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.stream_state TO likeperson_worker;
+
+
+--
+-- Name: TABLE web_push_keys; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.web_push_keys TO likeperson_worker;
+
+
+--
+-- Name: TABLE web_push_subscriptions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.web_push_subscriptions TO likeperson_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.web_push_subscriptions TO likeperson_worker;
 
 
 --

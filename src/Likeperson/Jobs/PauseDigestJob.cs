@@ -64,10 +64,10 @@ public sealed class PauseDigestJob(WorkerDataSource worker, NotificationWriter w
         return held.Count;
     }
 
-    /// <summary>The channels the held items were meant for; push only while a push provider is configured.</summary>
-    private ChannelChoice Channels(List<HeldRow> held)
+    /// <summary>The channels the held items were meant for (the writer keeps push only where it can still go).</summary>
+    private static ChannelChoice Channels(List<HeldRow> held)
     {
-        var push = writer.PushEnabled && held.Any(h => h.Channel == "push");
+        var push = held.Any(h => h.Channel == "push");
         var inApp = held.Any(h => h.Channel == "in_app");
         return push && inApp ? ChannelChoice.Both : push ? ChannelChoice.Push : ChannelChoice.InApp;
     }

@@ -40,6 +40,9 @@ public sealed class RecipientRow
 
     /// <summary>The language the person reads notifications in (people.language, English when they never chose).</summary>
     public string Language { get; init; } = Words.Default;
+
+    /// <summary>The person has a browser subscribed to Web Push (so push can reach them without FCM).</summary>
+    public bool WebPush { get; init; }
 }
 
 /// <summary>
@@ -58,14 +61,15 @@ public static class DispatchContext
         WHERE ob.id = ANY(@ids::bigint[]);
         SELECT a.key AS outbox_id, a.person_id, a.via, coalesce(np.enabled, true) AS enabled,
                coalesce(np.channels, 'both') AS channels, coalesce(np.mode, 'immediate') AS mode,
-               coalesce(person.language, 'en') AS language
+               coalesce(person.language, 'en') AS language,
+               EXISTS (SELECT 1 FROM web_push_subscriptions w WHERE w.person_id = a.person_id) AS web_push
         FROM notification_audiences(@audienceIds::bigint[], @audienceOrgs::uuid[], @audienceMentors::uuid[], @audienceChapters::uuid[]) a
         JOIN unnest(@ids::bigint[], @audienceTypes::text[]) AS r(id, type) ON r.id = a.key
         JOIN people person ON person.id = a.person_id
         LEFT JOIN notification_preferences np ON np.person_id = a.person_id AND np.type = r.type
         UNION ALL
         SELECT r.id, p.id, 'mentor', coalesce(np.enabled, true), coalesce(np.channels, 'both'), coalesce(np.mode, 'immediate'),
-               coalesce(p.language, 'en')
+               coalesce(p.language, 'en'), EXISTS (SELECT 1 FROM web_push_subscriptions w WHERE w.person_id = p.id)
         FROM unnest(@ids::bigint[], @orgs::uuid[], @mentors::uuid[], @mentorTypes::text[]) AS r(id, org, mentor, type)
         JOIN people p ON p.id = r.mentor AND p.organization_id = r.org
         LEFT JOIN notification_preferences np ON np.person_id = p.id AND np.type = r.type

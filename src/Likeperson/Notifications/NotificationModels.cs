@@ -33,6 +33,14 @@ public enum NotificationType
     ReturnDatePassed,
 }
 
+/// <summary>Which types are compliance-critical: always on, always at once, and sent to browsers with `Urgency: high`.</summary>
+public static class CriticalTypes
+{
+    public static bool Includes(NotificationType type) => type == NotificationType.CertificationExpiryAutoPause;
+
+    public static bool Includes(string type) => Enum.TryParse<NotificationType>(type.Replace("_", ""), ignoreCase: true, out var t) && Includes(t);
+}
+
 public enum NotificationChannel { Push, InApp }
 
 /// <summary>Forward only: held/pending → sent → delivered → opened → acknowledged; failed and undeliverable are terminal.</summary>

@@ -6,6 +6,8 @@ public sealed class PushOptions
     /// <summary>`none` (in-app only: no push rows are created) or `fcm`.</summary>
     public string Provider { get; set; } = "none";
     public FcmOptions Fcm { get; set; } = new();
+    /// <summary>Web Push to the installable web app's browsers: on whatever <see cref="Provider"/> says.</summary>
+    public WebPushOptions WebPush { get; set; } = new();
 
     public bool Enabled => Provider.Equals("fcm", StringComparison.OrdinalIgnoreCase);
 
@@ -18,6 +20,7 @@ public sealed class PushOptions
             throw new InvalidOperationException("Push:Provider is 'fcm' but Push:Fcm:ServiceAccountFile is not set.");
         if (options.Enabled)
             FcmClient.ReadServiceAccount(options.Fcm.ServiceAccountFile!); // at start-up, not at the first push
+        options.WebPush.Validate();
         return options;
     }
 }
@@ -40,6 +43,33 @@ public sealed class FcmOptions
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Claims of one row before it is failed (bounds resends after crashes).</summary>
     public int MaxClaims { get; set; } = 5;
+}
+
+/// <summary>`Push:WebPush:*`: standard Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payloads (RFC 8291).</summary>
+public sealed class WebPushOptions
+{
+    /// <summary>The contact push services may use (RFC 8292 `sub`): a `mailto:` address or an `https:` URL.</summary>
+    public string Subject { get; set; } = "mailto:webpush@likeperson.invalid";
+    /// <summary>The VAPID public key (base64url, 65-byte uncompressed P-256 point); with <see cref="PrivateKey"/>, or neither (then generated once, kept in the database).</summary>
+    public string? PublicKey { get; set; }
+    /// <summary>The VAPID private key (base64url, 32 bytes).</summary>
+    public string? PrivateKey { get; set; }
+    /// <summary>Accept plain-http push-service endpoints (tests; never in production).</summary>
+    public bool AllowHttpEndpoints { get; set; }
+    /// <summary>How long a push service keeps a message for a browser that is offline (the `TTL` header).</summary>
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromDays(1);
+
+    public void Validate()
+    {
+        if (!Subject.StartsWith("mailto:", StringComparison.Ordinal) && !Subject.StartsWith("https:", StringComparison.Ordinal))
+            throw new Likeperson.Database.StartupException($"Push:WebPush:Subject must be a mailto: address or an https: URL, not '{Subject}'.");
+        if (string.IsNullOrEmpty(PublicKey) != string.IsNullOrEmpty(PrivateKey))
+            throw new Likeperson.Database.StartupException("Set both Push:WebPush:PublicKey and Push:WebPush:PrivateKey, or neither (a key pair is then generated and kept in the database).");
+        if (!string.IsNullOrEmpty(PublicKey) && !VapidKeys.IsValidPair(PublicKey, PrivateKey!))
+            throw new Likeperson.Database.StartupException("Push:WebPush:PublicKey/PrivateKey are not a VAPID key pair: base64url of a 65-byte uncompressed P-256 point and of its 32-byte private key.");
+        if (TimeToLive < TimeSpan.Zero || TimeToLive > TimeSpan.FromDays(28))
+            throw new Likeperson.Database.StartupException("Push:WebPush:TimeToLive must be between 00:00:00 and 28.00:00:00.");
+    }
 }
 
 /// <summary>`Notifications:*`: the background loops of this instance.</summary>

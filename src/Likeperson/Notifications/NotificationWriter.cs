@@ -22,13 +22,14 @@ public sealed record CreatedNotification(Guid Id, Guid? RecipientId, Notificatio
 /// </summary>
 public sealed class NotificationWriter(PushOptions push)
 {
-    public bool PushEnabled => push.Enabled;
-
-    /// <summary>The channels a choice means here: push only when a push provider is configured.</summary>
-    public IEnumerable<NotificationChannel> Channels(ChannelChoice choice)
+    /// <summary>
+    /// The channels a choice means for a recipient: push only where it can go, through FCM (when it is the push provider)
+    /// or to the recipient's browsers (Web Push, whatever the provider).
+    /// </summary>
+    public IEnumerable<NotificationChannel> Channels(ChannelChoice choice, bool hasWebPush)
     {
         if (choice is ChannelChoice.InApp or ChannelChoice.Both) yield return NotificationChannel.InApp;
-        if (choice is ChannelChoice.Push or ChannelChoice.Both && push.Enabled) yield return NotificationChannel.Push;
+        if (choice is ChannelChoice.Push or ChannelChoice.Both && (push.Enabled || hasWebPush)) yield return NotificationChannel.Push;
     }
 
     /// <summary>
@@ -107,9 +108,12 @@ public sealed class NotificationWriter(PushOptions push)
     public async Task<Guid> CreateForRecipientAsync(NpgsqlConnection conn, Guid organizationId, Guid recipientId, NotificationType type,
         string title, string body, JsonObject data, string keyBase, ChannelChoice channels = ChannelChoice.Both, CancellationToken ct = default)
     {
-        var drafts = Channels(channels).Select(c => new NotificationDraft(organizationId, recipientId, type, c, NotificationStatus.Pending,
+        await using var subscribed = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM web_push_subscriptions WHERE person_id = $1)", conn)
+            { Parameters = { new() { Value = recipientId } } };
+        var hasWebPush = (bool)(await subscribed.ExecuteScalarAsync(ct))!;
+        var usable = Channels(channels, hasWebPush).DefaultIfEmpty(NotificationChannel.InApp); // push that cannot go anywhere: in the app
+        var drafts = usable.Select(c => new NotificationDraft(organizationId, recipientId, type, c, NotificationStatus.Pending,
             title, body, (JsonObject)data.DeepClone(), $"{keyBase}:{recipientId}:{SnakeCase.Of(c)}:{SnakeCase.Of(type)}")).ToList();
-        if (drafts.Count == 0) throw new ArgumentException("No channel to deliver on.", nameof(channels));
         var created = await CreateAsync(conn, drafts, ct);
         await PublishAsync(conn, created, ct);
         await using var cmd = new NpgsqlCommand("SELECT id FROM notifications WHERE idempotency_key = $1", conn)

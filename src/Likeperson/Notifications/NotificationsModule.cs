@@ -1,6 +1,6 @@
 namespace Likeperson.Notifications;
 
-/// <summary>Registers the notification feature: dispatcher, push sender (when a provider is set), listener and endpoints.</summary>
+/// <summary>Registers the notification feature: dispatcher, push sender (FCM when configured, Web Push always), listener and endpoints.</summary>
 public static class NotificationsModule
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration config)
@@ -13,12 +13,12 @@ public static class NotificationsModule
         services.AddSingleton<NotificationWakeups>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
-        if (push.Enabled)
-        {
-            services.AddSingleton<FcmClient>();
-            services.AddSingleton<PushSender>();
-            services.AddHostedService(sp => sp.GetRequiredService<PushSender>());
-        }
+        services.AddSingleton<VapidKeys>();
+        services.AddSingleton<WebPushClient>();
+        if (push.Enabled) services.AddSingleton<FcmClient>();
+        // Web Push works whatever Push:Provider says, so the sender always runs (Notifications:SenderEnabled aside).
+        services.AddSingleton<PushSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<PushSender>());
         return services;
     }
 
@@ -26,6 +26,7 @@ public static class NotificationsModule
     {
         api.MapNotificationsApi();
         api.MapMeApi();
+        api.MapWebPushApi();
         api.MapPauseLogApi();
     }
 }

@@ -86,14 +86,14 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
         {
             var type = r.Via == "mentor" ? plan.MentorType!.Value : plan.AudienceType!.Value;
             // Compliance-critical: always on, always at once, whatever a stored preference says.
-            var critical = type == NotificationType.CertificationExpiryAutoPause;
+            var critical = CriticalTypes.Includes(type);
             if (!r.Enabled && !critical) continue;
             var status = r.Mode == "digest" && !critical ? NotificationStatus.Held : NotificationStatus.Pending;
             var toMentor = r.Via == "mentor";
             if (!contents.TryGetValue((type, r.Language, toMentor), out var content))
                 contents[(type, r.Language, toMentor)] = content = NotificationContent.Compose(plan.Occasion, type, p, facts, r.Language, toMentor);
             var channels = plan.AudienceInAppOnly && !toMentor ? ChannelChoice.InApp : SnakeCase.Parse<ChannelChoice>(r.Channels);
-            foreach (var channel in writer.Channels(channels))
+            foreach (var channel in writer.Channels(channels, r.WebPush))
             {
                 var push = channel == NotificationChannel.Push;
                 drafts.Add(new(row.OrganizationId, r.PersonId, type, channel, status, content.Title, push ? content.PushBody : content.Body,

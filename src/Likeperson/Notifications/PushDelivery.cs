@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Likeperson.Notifications;
 
-/// <summary>One row's delivery to its recipient's devices, and the outcomes written back in batches.</summary>
+/// <summary>One row's delivery to its recipient's devices and browsers, and the outcomes written back in batches.</summary>
 public sealed partial class PushSender
 {
     private async Task SendAsync(PushRow row, CancellationToken ct)
@@ -20,23 +20,36 @@ public sealed partial class PushSender
         catch (Exception e) { log.LogError(e, "Sending push notification {NotificationId} failed unexpectedly; it is retried after its lease", row.Id); }
     }
 
+    /// <summary>
+    /// Every target of the recipient at once: sent when any accepted it, undeliverable when there is none or every one is
+    /// gone (unregistered tokens and 404/410 subscriptions are deleted), failed otherwise.
+    /// </summary>
     private async Task<PushOutcome> DeliverAsync(PushRow row, CancellationToken ct)
     {
         if (row.Attempts > push.Fcm.MaxClaims)
             return new(row.Id, NotificationStatus.Failed, $"Given up: the send was interrupted {row.Attempts - 1} times.", []);
-        if (row.Tokens.Length == 0)
+        var tokens = fcm is null ? [] : row.Tokens; // Push:Provider none: FCM tokens are not used
+        var subscriptions = row.Subscriptions;
+        if (tokens.Length == 0 && subscriptions.Count == 0)
             return new(row.Id, NotificationStatus.Undeliverable, "The recipient has no registered device.", []);
         var message = new PushMessage(row.Title, row.Body, StringData(row));
-        var results = await Task.WhenAll(row.Tokens.Select(async t => (Token: t, Result: await fcm.SendAsync(t, message, ct))));
-        var gone = results.Where(r => r.Result.Kind == PushResultKind.Unregistered).Select(r => r.Token).ToArray();
-        var errors = string.Join("; ", results.Where(r => r.Result.Kind != PushResultKind.Sent)
-            .Select(r => $"device …{r.Token[^Math.Min(6, r.Token.Length)..]}: {r.Result.Error}"));
+        var payload = subscriptions.Count > 0 ? WebPushPayload.For(row) : "";
+        var urgent = CriticalTypes.Includes(row.Type);
+        var results = await Task.WhenAll(
+            tokens.Select(async t => new TargetResult($"device …{t[^Math.Min(6, t.Length)..]}", t, null, await fcm!.SendAsync(t, message, ct)))
+                .Concat(subscriptions.Select(async s => new TargetResult($"browser {s.Id}", null, s.Id, await webPush.SendAsync(s, payload, urgent, ct)))));
+        var gone = results.Where(r => r.Result.Kind == PushResultKind.Unregistered).ToList();
+        var goneTokens = gone.Where(r => r.Token is not null).Select(r => r.Token!).ToArray();
+        var goneSubscriptions = gone.Where(r => r.Subscription is not null).Select(r => r.Subscription!.Value).ToArray();
+        var errors = string.Join("; ", results.Where(r => r.Result.Kind != PushResultKind.Sent).Select(r => $"{r.Label}: {r.Result.Error}"));
         if (results.Any(r => r.Result.Kind == PushResultKind.Sent))
-            return new(row.Id, NotificationStatus.Sent, errors.Length > 0 ? errors : null, gone);
-        if (gone.Length == results.Length)
-            return new(row.Id, NotificationStatus.Undeliverable, $"Every device token was unregistered (deleted): {errors}", gone);
-        return new(row.Id, NotificationStatus.Failed, errors, gone);
+            return new(row.Id, NotificationStatus.Sent, errors.Length > 0 ? errors : null, goneTokens, goneSubscriptions);
+        if (gone.Count == results.Length)
+            return new(row.Id, NotificationStatus.Undeliverable, $"Every device token and browser subscription was unregistered (deleted): {errors}", goneTokens, goneSubscriptions);
+        return new(row.Id, NotificationStatus.Failed, errors, goneTokens, goneSubscriptions);
     }
+
+    private sealed record TargetResult(string Label, string? Token, Guid? Subscription, PushResult Result);
 
     /// <summary>FCM data values are strings; null becomes "". The app gets the row's id and type to report delivery.</summary>
     private static Dictionary<string, string> StringData(PushRow row)
@@ -74,10 +87,12 @@ public sealed partial class PushSender
             FROM unnest(@ids::uuid[], @statuses::text[], @errors::text[]) AS o(id, status, error)
             WHERE n.id = o.id AND n.status NOT IN ('failed', 'undeliverable');
             DELETE FROM devices WHERE token = ANY(@gone);
+            DELETE FROM web_push_subscriptions WHERE id = ANY(@goneSubscriptions);
             """, new
         {
             ids = batch.Select(o => o.Id).ToArray(), statuses = batch.Select(o => SnakeCase.Of(o.Status)).ToArray(),
             errors = batch.Select(o => o.Error).ToArray(), gone = batch.SelectMany(o => o.UnregisteredTokens).Distinct().ToArray(),
+            goneSubscriptions = batch.SelectMany(o => o.GoneSubscriptions ?? []).Distinct().ToArray(),
         });
         return 0;
     });

@@ -4,7 +4,7 @@ using Likeperson.Database;
 
 namespace Likeperson.Notifications;
 
-/// <summary>A push row claimed for sending, with its recipient's device tokens as of the claim.</summary>
+/// <summary>A push row claimed for sending, with its recipient's device tokens and Web Push subscriptions as of the claim.</summary>
 public sealed class PushRow
 {
     public Guid Id { get; init; }
@@ -17,13 +17,19 @@ public sealed class PushRow
     public Guid? MentorId { get; init; }
     public string? Transition { get; init; }
     public string[] Tokens { get; init; } = [];
+    /// <summary>The recipient's Web Push subscriptions, JSON [{id, endpoint, p256dh, auth}] as the claim read them.</summary>
+    public string WebPush { get; init; } = "[]";
+
+    public IReadOnlyList<WebPushTarget> Subscriptions =>
+        System.Text.Json.JsonSerializer.Deserialize<List<WebPushTarget>>(WebPush, SnakeCase.Json) ?? [];
 }
 
 /// <summary>What became of one push row; written back in batches.</summary>
-public sealed record PushOutcome(Guid Id, NotificationStatus Status, string? Error, string[] UnregisteredTokens);
+public sealed record PushOutcome(Guid Id, NotificationStatus Status, string? Error, string[] UnregisteredTokens, Guid[]? GoneSubscriptions = null);
 
 /// <summary>
-/// Sends every `pending` push row, whoever created it (dispatcher, digest job), through FCM. A
+/// Sends every `pending` push row, whoever created it (dispatcher, digest job), to the recipient's FCM device tokens (when
+/// Push:Provider is fcm) and Web Push subscriptions: one push channel, one delivery log. A
 /// claim leases rows (next_attempt_at = now + lease) in a short transaction, many at a time: the
 /// claimed rows wait in memory for one of Push:Fcm:Concurrency senders, and the queue is topped up
 /// in one claim whenever it falls to half, so a backlog costs one claim per hundred-odd rows, not
@@ -32,8 +38,8 @@ public sealed record PushOutcome(Guid Id, NotificationStatus Status, string? Err
 /// least once; MaxClaims bounds it); one that stops normally hands its unsent rows back at once.
 /// Woken by NOTIFY likeperson_push, polling as a net.
 /// </summary>
-public sealed partial class PushSender(Db db, FcmClient fcm, NotificationWakeups wakeups, PushOptions push, NotificationOptions options,
-    ILogger<PushSender> log) : BackgroundService
+public sealed partial class PushSender(Db db, WebPushClient webPush, NotificationWakeups wakeups, PushOptions push, NotificationOptions options,
+    ILogger<PushSender> log, FcmClient? fcm = null) : BackgroundService
 {
     private readonly int _senders = Math.Max(1, push.Fcm.Concurrency);
     private int Capacity => 4 * _senders; // claimed, not yet finished
@@ -114,6 +120,8 @@ public sealed partial class PushSender(Db db, FcmClient fcm, NotificationWakeups
             WHERE n.id = due.id
             RETURNING n.id, n.recipient_id, n.type, n.title, n.body, n.data::text AS data, n.attempts, n.mentor_id,
                       (SELECT o.payload->>'transition' FROM outbox o WHERE o.id = n.outbox_id) AS transition,
-                      coalesce((SELECT array_agg(d.token ORDER BY d.created_at) FROM devices d WHERE d.person_id = n.recipient_id), '{}') AS tokens
+                      coalesce((SELECT array_agg(d.token ORDER BY d.created_at) FROM devices d WHERE d.person_id = n.recipient_id), '{}') AS tokens,
+                      coalesce((SELECT json_agg(json_build_object('id', w.id, 'endpoint', w.endpoint, 'p256dh', w.p256dh, 'auth', w.auth) ORDER BY w.created_at)
+                                FROM web_push_subscriptions w WHERE w.person_id = n.recipient_id), '[]')::text AS web_push
             """, new { limit, lease = push.Fcm.Lease }, cancellationToken: ct))).ToList(), ct);
 }

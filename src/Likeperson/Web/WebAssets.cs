@@ -16,6 +16,9 @@ public static class WebAssets
 
     private static readonly FrozenDictionary<string, Asset> Assets = Load();
 
+    /// <summary>An embedded asset's bytes (for the files served at fixed root paths, such as the service worker).</summary>
+    public static byte[]? Content(string name) => Assets.TryGetValue(name, out var a) ? a.Content : null;
+
     public static string Url(string name) => Assets.TryGetValue(name, out var a) ? $"/assets/{name}?v={a.Hash}" : $"/assets/{name}";
 
     public static void MapWebAssets(this WebApplication app) =>
@@ -38,7 +41,7 @@ public static class WebAssets
             stream.CopyTo(copy);
             var bytes = copy.ToArray();
             var name = resource[prefix.Length..];
-            var type = Path.GetExtension(name) switch { ".js" => "text/javascript", ".css" => "text/css", ".svg" => "image/svg+xml", _ => "application/octet-stream" };
+            var type = Path.GetExtension(name) switch { ".js" => "text/javascript", ".css" => "text/css", ".svg" => "image/svg+xml", ".png" => "image/png", _ => "application/octet-stream" };
             assets[name] = new Asset(bytes, type, Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
         }
         return assets.ToFrozenDictionary();

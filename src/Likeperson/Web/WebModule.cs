@@ -67,6 +67,7 @@ public static class WebModule
     {
         api.MapWhoAmIApi();
         app.MapWebAssets();
+        app.MapInstallableApp();
         app.MapPost("/language", LanguageSwitch).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery, Database.Db db) =>
         {

@@ -126,6 +126,21 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(mentor, "POST", $"{V}/me/devices", $"{V}/me/devices", 422, "{}");
         await Call(mentor, "DELETE", $"{V}/me/devices/{{token}}", $"{V}/me/devices/conformance-device", 204);
         await Call(mentor, "DELETE", $"{V}/me/devices/{{token}}", $"{V}/me/devices/conformance-device", 404);
+        // Web Push: the VAPID key and a browser's subscription
+        await Call(_server.Anonymous(), "GET", $"{V}/web-push/public-key", $"{V}/web-push/public-key", 200);
+        const string wp = $"{V}/me/web-push-subscriptions";
+        using var browserKey = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var q = browserKey.ExportParameters(false).Q;
+        var p256dh = System.Buffers.Text.Base64Url.EncodeToString([0x04, .. q.X!, .. q.Y!]);
+        var auth = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        const string pushEndpoint = "https://push.example.test/conformance";
+        var subscription = JsonSerializer.Serialize(new { endpoint = pushEndpoint, expirationTime = (object?)null, keys = new { p256dh, auth } });
+        await Call(mentor, "POST", wp, wp, 201, subscription);
+        await Call(mentor, "POST", wp, wp, 422, """{"endpoint": "http://push.example.test/plain", "keys": {"p256dh": "x", "auth": "y"}}""");
+        await Call(mentor, "GET", wp, wp, 200);
+        await Call(mentor, "DELETE", wp, wp, 422);
+        await Call(mentor, "DELETE", wp, $"{wp}?endpoint={Uri.EscapeDataString(pushEndpoint)}", 204);
+        await Call(mentor, "DELETE", wp, $"{wp}?endpoint={Uri.EscapeDataString(pushEndpoint)}", 404);
 
         // Assignments
         const string a = $"{V}/assignments";

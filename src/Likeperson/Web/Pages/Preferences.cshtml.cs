@@ -10,7 +10,7 @@ namespace Likeperson.Web.Pages;
 /// the page shows it switched on and immediate, with its controls disabled and the reason beside them (the feature
 /// refuses anything else with 422 critical_notification).
 /// </summary>
-public sealed class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
+public sealed partial class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
 {
     public const PreferenceType Critical = PreferenceType.CertificationExpiryAutoPause;
     public static readonly PreferenceType[] Types = Enum.GetValues<PreferenceType>();
@@ -34,6 +34,7 @@ public sealed class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         await ReadFrameAsync();
+        await LoadDevicesAsync(ct); // everyone: Preferences.WebPush.cs
         if (!ReachesMe) return Page();
         await TryAsync(async () => Preferences = (await MeApi.PreferencesAsync(Db, Me, ct)).Preferences);
         Saved = Request.Query.ContainsKey("saved");

@@ -250,3 +250,87 @@
   // Subscribe once the page has loaded (a pending stream request must not hold up the load event).
   if (document.readyState === "complete") connect(); else window.addEventListener("load", connect, { once: true });
 })();
+
+// ---- Web Push (webpush helper): the service worker, and "Get notifications on this device" on /preferences ------------
+(() => {
+  "use strict";
+  if (!("serviceWorker" in navigator)) { showUnsupported(); return; }
+  navigator.serviceWorker.register("/sw.js").catch(() => { /* no push on this browser; the pages work the same */ });
+  navigator.serviceWorker.addEventListener("message", (e) => {
+    // The worker asks a tab it could not navigate itself (not yet controlled) to open a notification's link.
+    if (e.data && e.data.type === "lp:navigate" && typeof e.data.url === "string" && new URL(e.data.url).origin === location.origin)
+      location.assign(e.data.url);
+  });
+  const section = document.getElementById("devices");
+  if (!section) return;
+  if (!("PushManager" in window) || !("Notification" in window)) { showUnsupported(); return; }
+  const form = document.getElementById("webpush-subscribe");
+  const button = document.getElementById("webpush-button");
+  const error = document.getElementById("devices-error");
+  form.hidden = false;
+
+  const ready = navigator.serviceWorker.ready;
+  ready.then((reg) => reg.pushManager.getSubscription()).then((current) => {
+    if (!current) return;
+    for (const item of document.querySelectorAll("#devices-list li[data-endpoint]"))
+      if (item.dataset.endpoint === current.endpoint) item.querySelector(".this-device").hidden = false;
+  }).catch(() => {});
+
+  // Removing this browser's own row also ends its subscription at the push service.
+  for (const remove of document.querySelectorAll("#devices-list form.device-remove"))
+    remove.addEventListener("submit", (e) => {
+      const endpoint = remove.closest("li").dataset.endpoint;
+      ready.then((reg) => reg.pushManager.getSubscription()).then((s) => { if (s && s.endpoint === endpoint) return s.unsubscribe(); }).catch(() => {});
+    });
+
+  let busy = false;
+  button.addEventListener("click", async () => {
+    if (busy) return;
+    busy = true;
+    const label = button.textContent;
+    button.setAttribute("aria-disabled", "true");
+    button.textContent = form.dataset.busy;
+    error.hidden = true;
+    try {
+      // The browser asks for permission here, because the person pressed the button, and never on page load.
+      if (await Notification.requestPermission() !== "granted") throw refusal(form.dataset.denied);
+      const reg = await ready;
+      const key = fromBase64Url(section.dataset.vapidKey);
+      let subscription = await reg.pushManager.getSubscription();
+      if (subscription && !sameKey(subscription.options.applicationServerKey, key)) { await subscription.unsubscribe(); subscription = null; }
+      subscription = subscription || await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      const response = await fetch(form.action, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "RequestVerificationToken": form.querySelector("input[name=__RequestVerificationToken]").value },
+        body: JSON.stringify(subscription.toJSON()),
+      });
+      if (response.status === 201) { location.assign("/preferences?subscribed=1#devices"); return; }
+      const body = await response.json().catch(() => ({}));
+      throw refusal(body.error || form.dataset.failed);
+    } catch (e) {
+      error.textContent = (e && e.text) || form.dataset.failed;
+      error.hidden = false;
+      button.textContent = label;
+      button.removeAttribute("aria-disabled");
+      busy = false;
+    }
+  });
+
+  function refusal(text) { const e = new Error(text); e.text = text; return e; }
+
+  function fromBase64Url(text) {
+    const b64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+    return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  }
+
+  function sameKey(buffer, key) {
+    if (!buffer) return false;
+    const a = new Uint8Array(buffer);
+    return a.length === key.length && a.every((b, i) => b === key[i]);
+  }
+
+  function showUnsupported() {
+    const note = document.getElementById("webpush-unsupported");
+    if (note) note.hidden = false;
+  }
+})();
