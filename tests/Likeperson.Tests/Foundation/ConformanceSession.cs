@@ -126,6 +126,10 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(mentor, "POST", $"{V}/me/devices", $"{V}/me/devices", 422, "{}");
         await Call(mentor, "DELETE", $"{V}/me/devices/{{token}}", $"{V}/me/devices/conformance-device", 204);
         await Call(mentor, "DELETE", $"{V}/me/devices/{{token}}", $"{V}/me/devices/conformance-device", 404);
+        const string quiet = $"{V}/me/quiet-hours";
+        await Call(mentor, "GET", quiet, quiet, 200);
+        await Call(mentor, "PUT", quiet, quiet, 200, """{"enabled": true, "start": "23:00", "end": "06:30"}""");
+        await Call(mentor, "PUT", quiet, quiet, 422, """{"enabled": true, "start": "23:00", "end": "23:00"}""");
 
         // Assignments
         const string a = $"{V}/assignments";
