@@ -1904,24 +1904,29 @@ CREATE FUNCTION public.quiet_hours_set(p_enabled boolean, p_start text, p_end te
 DECLARE
   pattern constant text := '^([01][0-9]|2[0-3]):[0-5][0-9]$';
   errors jsonb := '{}';
+  codes jsonb := '{}';
 BEGIN
   IF current_person_id() IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No person is acting.';
   END IF;
   IF p_enabled IS NULL THEN
     errors := errors || jsonb_build_object('enabled', jsonb_build_array('enabled is required: true or false.'));
+    codes := codes || '{"enabled": "required"}';
   END IF;
   IF p_start IS NULL OR p_start !~ pattern THEN
     errors := errors || jsonb_build_object('start', jsonb_build_array('start is a 24-hour time "HH:MM", 00:00 to 23:59.'));
+    codes := codes || '{"start": "time_format"}';
   END IF;
   IF p_end IS NULL OR p_end !~ pattern THEN
     errors := errors || jsonb_build_object('end', jsonb_build_array('end is a 24-hour time "HH:MM", 00:00 to 23:59.'));
+    codes := codes || '{"end": "time_format"}';
   ELSIF p_start ~ pattern AND p_start = p_end THEN
     errors := errors || jsonb_build_object('end', jsonb_build_array('end must differ from start (a window may cross midnight).'));
+    codes := codes || '{"end": "same_as_start"}';
   END IF;
   IF errors <> '{}' THEN
     RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', DETAIL = 'One or more fields are invalid.',
-      HINT = jsonb_build_object('errors', errors)::text;
+      HINT = jsonb_build_object('errors', errors, 'codes', codes)::text;
   END IF;
   UPDATE people SET quiet_hours_enabled = p_enabled, quiet_hours_start = p_start::time, quiet_hours_end = p_end::time
   WHERE id = current_person_id();
