@@ -80,6 +80,7 @@ public sealed class PreferencesTests(BrowserFixture f)
         await Expect(page.Locator("#quiet-end")).ToBeFocusedAsync();
         await Expect(page.Locator("#quiet-end")).ToHaveAttributeAsync("aria-describedby", "quiet-end-error");
         await Expect(page.Locator("#quiet-end")).ToHaveAttributeAsync("aria-invalid", "true");
+        await BrowserFixture.ScreenshotAsync(page, $"preferences-quiet-refused-{language}-{width}");
         await Expect(page.Locator("#quiet-start")).ToHaveValueAsync("21:00"); // what was typed is kept
         await Expect(page.Locator("#quiet-enabled")).ToBeCheckedAsync();
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);
