@@ -134,7 +134,9 @@ public sealed class PushScenario : IScenario
         await using var conn = new NpgsqlConnection(owner);
         await conn.ExecuteAsync("""
             INSERT INTO devices (token, person_id, organization_id, platform)
-            SELECT 'bench-' || id, id, organization_id, 'android' FROM people WHERE organization_id = @org
+            SELECT 'bench-' || id, id, organization_id, 'android' FROM people WHERE organization_id = @org;
+            -- The measure is delivery, whatever the hour the bench runs at: no quiet hours.
+            UPDATE people SET quiet_hours_enabled = false WHERE organization_id = @org;
             """, new { org }, commandTimeout: 600);
     }
 

@@ -34,8 +34,12 @@ CREATE TABLE public.people (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     language text,
+    quiet_hours_enabled boolean DEFAULT true NOT NULL,
+    quiet_hours_start time without time zone DEFAULT '22:00:00'::time without time zone NOT NULL,
+    quiet_hours_end time without time zone DEFAULT '07:00:00'::time without time zone NOT NULL,
     CONSTRAINT people_display_name_length CHECK (((char_length(btrim(display_name)) >= 1) AND (char_length(btrim(display_name)) <= 200))),
-    CONSTRAINT people_language_valid CHECK ((language = ANY (ARRAY['nb'::text, 'en'::text])))
+    CONSTRAINT people_language_valid CHECK ((language = ANY (ARRAY['nb'::text, 'en'::text]))),
+    CONSTRAINT people_quiet_hours_window CHECK (((quiet_hours_start <> quiet_hours_end) AND (date_trunc('minute'::text, (quiet_hours_start)::interval) = (quiet_hours_start)::interval) AND (date_trunc('minute'::text, (quiet_hours_end)::interval) = (quiet_hours_end)::interval)))
 );
 
 
@@ -1753,10 +1757,10 @@ CREATE FUNCTION public.notification_audiences(p_keys bigint[], p_orgs uuid[], p_
 
 
 --
--- Name: notification_create_many(uuid[], uuid[], uuid[], text[], text[], text[], text[], text[], jsonb[], uuid[], uuid[], uuid[], bigint[], text[], text[]); Type: FUNCTION; Schema: public; Owner: -
+-- Name: notification_create_many(uuid[], uuid[], uuid[], text[], text[], text[], text[], text[], jsonb[], uuid[], uuid[], uuid[], bigint[], text[], text[], timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[]) RETURNS SETOF uuid
+CREATE FUNCTION public.notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[], p_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF uuid
     LANGUAGE plpgsql
     SET search_path TO 'public', 'pg_temp'
     AS $$
@@ -1776,12 +1780,17 @@ BEGIN
                               outbox, key, error, ord)
   ), made AS (
     INSERT INTO notifications (id, organization_id, recipient_id, type, channel, status, title, body, data, mentor_id,
-                               pause_id, assignment_id, outbox_id, idempotency_key, error, sent_at, next_attempt_at)
+                               pause_id, assignment_id, outbox_id, idempotency_key, error, sent_at, next_attempt_at,
+                               quiet_hours_until)
     SELECT coalesce(i.id, gen_random_uuid()), i.org, i.recipient, i.type, i.channel, i.st, i.title, i.body,
            coalesce(i.data, '{}'), i.mentor, pr.id, i.assignment, i.outbox, i.key, i.error,
            CASE WHEN i.st = 'sent' THEN now() END,
-           CASE WHEN i.st = 'pending' AND i.channel = 'push' THEN now() END
-    FROM input i LEFT JOIN pause_records pr ON pr.id = i.pause -- a pause record deleted meanwhile: no link
+           CASE WHEN q.push THEN coalesce(q.until, p_at, now()) END,
+           q.until
+    FROM input i
+    LEFT JOIN pause_records pr ON pr.id = i.pause -- a pause record deleted meanwhile: no link
+    CROSS JOIN LATERAL (SELECT i.st = 'pending' AND i.channel = 'push' AS push) k
+    CROSS JOIN LATERAL (SELECT k.push, CASE WHEN k.push THEN quiet_hours_end(i.recipient, coalesce(p_at, now())) END AS until) q
     ORDER BY i.ord
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id, channel, status)
@@ -1822,6 +1831,7 @@ CREATE TABLE public.notifications (
     opened_at timestamp with time zone,
     acknowledged_at timestamp with time zone,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    quiet_hours_until timestamp with time zone,
     CONSTRAINT notifications_channel_valid CHECK ((channel = ANY (ARRAY['push'::text, 'in_app'::text]))),
     CONSTRAINT notifications_recipient_or_undeliverable CHECK (((recipient_id IS NOT NULL) OR (status = 'undeliverable'::text))),
     CONSTRAINT notifications_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'held'::text, 'sent'::text, 'delivered'::text, 'opened'::text, 'acknowledged'::text, 'failed'::text, 'undeliverable'::text]))),
@@ -1944,6 +1954,82 @@ BEGIN
   UPDATE people SET language = p_language
   WHERE id = current_person_id() AND (NOT p_only_if_unset OR language IS NULL) AND language IS DISTINCT FROM p_language;
 END $$;
+
+
+--
+-- Name: quiet_hours_end(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.quiet_hours_end(p_person uuid, p_at timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+  SELECT CASE WHEN e.until > p_at THEN e.until END
+  FROM people p
+  JOIN organizations o ON o.id = p.organization_id
+  CROSS JOIN LATERAL (SELECT (p_at AT TIME ZONE o.timezone)::time AS t, (p_at AT TIME ZONE o.timezone)::date AS d) l
+  CROSS JOIN LATERAL (SELECT CASE
+      WHEN p.quiet_hours_start < p.quiet_hours_end AND l.t >= p.quiet_hours_start AND l.t < p.quiet_hours_end
+        THEN (l.d + p.quiet_hours_end) AT TIME ZONE o.timezone
+      WHEN p.quiet_hours_start > p.quiet_hours_end AND l.t >= p.quiet_hours_start
+        THEN (l.d + 1 + p.quiet_hours_end) AT TIME ZONE o.timezone
+      WHEN p.quiet_hours_start > p.quiet_hours_end AND l.t < p.quiet_hours_end
+        THEN (l.d + p.quiet_hours_end) AT TIME ZONE o.timezone
+    END AS until) e
+  WHERE p.id = p_person AND p.quiet_hours_enabled $$;
+
+
+--
+-- Name: quiet_hours_get(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.quiet_hours_get() RETURNS TABLE(enabled boolean, start text, "end" text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+  SELECT p.quiet_hours_enabled, to_char(p.quiet_hours_start, 'HH24:MI'), to_char(p.quiet_hours_end, 'HH24:MI')
+  FROM people p WHERE p.id = current_person_id() $$;
+
+
+--
+-- Name: quiet_hours_set(boolean, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.quiet_hours_set(p_enabled boolean, p_start text, p_end text) RETURNS TABLE(enabled boolean, start text, "end" text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $_$
+DECLARE
+  pattern constant text := '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+  errors jsonb := '{}';
+  codes jsonb := '{}';
+BEGIN
+  IF current_person_id() IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP404', MESSAGE = 'not_found', DETAIL = 'No person is acting.';
+  END IF;
+  IF p_enabled IS NULL THEN
+    errors := errors || jsonb_build_object('enabled', jsonb_build_array('enabled is required: true or false.'));
+    codes := codes || '{"enabled": "required"}';
+  END IF;
+  IF p_start IS NULL OR p_start !~ pattern THEN
+    errors := errors || jsonb_build_object('start', jsonb_build_array('start is a 24-hour time "HH:MM", 00:00 to 23:59.'));
+    codes := codes || '{"start": "time_format"}';
+  END IF;
+  IF p_end IS NULL OR p_end !~ pattern THEN
+    errors := errors || jsonb_build_object('end', jsonb_build_array('end is a 24-hour time "HH:MM", 00:00 to 23:59.'));
+    codes := codes || '{"end": "time_format"}';
+  ELSIF p_start ~ pattern AND p_start = p_end THEN
+    errors := errors || jsonb_build_object('end', jsonb_build_array('end must differ from start (a window may cross midnight).'));
+    codes := codes || '{"end": "same_as_start"}';
+  END IF;
+  IF errors <> '{}' THEN
+    RAISE EXCEPTION USING ERRCODE = 'LP422', MESSAGE = 'validation_failed', DETAIL = 'One or more fields are invalid.',
+      HINT = jsonb_build_object('errors', errors, 'codes', codes)::text;
+  END IF;
+  UPDATE people SET quiet_hours_enabled = p_enabled, quiet_hours_start = p_start::time, quiet_hours_end = p_end::time
+  WHERE id = current_person_id();
+  RETURN QUERY SELECT * FROM quiet_hours_get();
+END $_$;
 
 
 --
@@ -4579,11 +4665,11 @@ GRANT ALL ON FUNCTION public.notification_audiences(p_keys bigint[], p_orgs uuid
 
 
 --
--- Name: FUNCTION notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[]); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[], p_at timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[]) TO likeperson_worker;
+REVOKE ALL ON FUNCTION public.notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[], p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.notification_create_many(p_ids uuid[], p_orgs uuid[], p_recipients uuid[], p_types text[], p_channels text[], p_statuses text[], p_titles text[], p_bodies text[], p_data jsonb[], p_mentors uuid[], p_pauses uuid[], p_assignments uuid[], p_outboxes bigint[], p_keys text[], p_errors text[], p_at timestamp with time zone) TO likeperson_worker;
 
 
 --
@@ -4680,6 +4766,30 @@ GRANT ALL ON FUNCTION public.notifications_guard() TO likeperson_worker;
 
 REVOKE ALL ON FUNCTION public.person_language_set(p_language text, p_only_if_unset boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.person_language_set(p_language text, p_only_if_unset boolean) TO likeperson_app;
+
+
+--
+-- Name: FUNCTION quiet_hours_end(p_person uuid, p_at timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.quiet_hours_end(p_person uuid, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.quiet_hours_end(p_person uuid, p_at timestamp with time zone) TO likeperson_worker;
+
+
+--
+-- Name: FUNCTION quiet_hours_get(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.quiet_hours_get() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.quiet_hours_get() TO likeperson_app;
+
+
+--
+-- Name: FUNCTION quiet_hours_set(p_enabled boolean, p_start text, p_end text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.quiet_hours_set(p_enabled boolean, p_start text, p_end text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.quiet_hours_set(p_enabled boolean, p_start text, p_end text) TO likeperson_app;
 
 
 --

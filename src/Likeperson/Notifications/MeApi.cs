@@ -23,6 +23,7 @@ public static class MeApi
                          "organisation moves to the caller; one of another organisation's person is 409 device_in_use until its owner deletes it.")
             .ProducesProblems(409, 422);
         group.MapDelete("/devices/{token}", DeleteDevice).WithSummary("Forget one of the caller's device tokens.");
+        group.MapQuietHours();
     }
 
     private static async Task<Ok<PreferencesResponse>> GetPreferences(ClaimsPrincipal user, Db db, CancellationToken ct) =>

@@ -93,10 +93,11 @@ public sealed record NotificationItem(
 
 public sealed record NotificationPage(IReadOnlyList<NotificationItem> Items, string? NextCursor, int UnreadCount);
 
+/// <summary>One row of a pause's notification log. QuietHoursUntil: the push was held for the recipient's quiet hours, until then.</summary>
 public sealed record PauseLogEntry(
     Guid Id, NotificationType Type, Guid? RecipientId, string? RecipientDisplayName, NotificationChannel Channel,
     NotificationStatus Status, DateTime CreatedAt, DateTime? SentAt, DateTime? DeliveredAt, DateTime? OpenedAt,
-    DateTime? AcknowledgedAt, string? Error);
+    DateTime? AcknowledgedAt, string? Error, DateTime? QuietHoursUntil = null);
 
 public sealed record Preference(PreferenceType Type, bool Enabled, ChannelChoice Channels, DeliveryMode Mode);
 

@@ -18,10 +18,14 @@ public sealed record CreatedNotification(Guid Id, Guid? RecipientId, Notificatio
 /// <summary>
 /// The one way notification rows come to exist (the outbox dispatcher and the pause-digest job
 /// both use it): SQL notification_create_many (idempotent on the key), then
-/// notification_publish for the in-app rows, as the last step of the caller's transaction.
+/// notification_publish for the in-app rows, as the last step of the caller's transaction. The rows are created for
+/// the application's clock's now (<see cref="Now"/>): a push row whose recipient is in quiet hours then waits for their end.
 /// </summary>
-public sealed class NotificationWriter(PushOptions push)
+public sealed class NotificationWriter(PushOptions push, TimeProvider clock)
 {
+    /// <summary>The moment notifications are created for (quiet hours are decided against it).</summary>
+    public DateTimeOffset Now => clock.GetUtcNow().ToUniversalTime();
+
     /// <summary>
     /// The channels a choice means for a recipient: push only where it can go, through FCM (when it is the push provider)
     /// or to the recipient's browsers (Web Push, whatever the provider).
@@ -36,11 +40,15 @@ public sealed class NotificationWriter(PushOptions push)
     /// Creates the rows whose keys are new, all in one statement; rows that already exist (a retried
     /// dispatch) are skipped, not duplicated. Returns the new ones in the order given.
     /// </summary>
+    public static Task<IReadOnlyList<CreatedNotification>> CreateAsync(NpgsqlConnection conn, IReadOnlyList<NotificationDraft> drafts,
+        CancellationToken ct = default) => CreateAsync(conn, drafts, null, ct);
+
+    /// <summary>As above, for the moment <paramref name="at"/> (null: the database's now).</summary>
     public static async Task<IReadOnlyList<CreatedNotification>> CreateAsync(NpgsqlConnection conn, IReadOnlyList<NotificationDraft> drafts,
-        CancellationToken ct = default)
+        DateTimeOffset? at, CancellationToken ct = default)
     {
         if (drafts.Count == 0) return [];
-        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { CreateCommand(drafts) } };
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { CreateCommand(drafts, at) } };
         var fresh = new HashSet<Guid>();
         await using (var reader = await batch.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
@@ -50,11 +58,14 @@ public sealed class NotificationWriter(PushOptions push)
             d.OrganizationId)).ToList();
     }
 
-    /// <summary>SQL notification_create_many for the drafts (one statement; returns the ids of the rows it created).</summary>
-    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<NotificationDraft> drafts)
+    /// <summary>
+    /// SQL notification_create_many for the drafts (one statement; returns the ids of the rows it created), created for the
+    /// moment <paramref name="at"/> (null: the database's now): a pending push row to someone in quiet hours then waits.
+    /// </summary>
+    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<NotificationDraft> drafts, DateTimeOffset? at = null)
     {
         T[] Column<T>(Func<NotificationDraft, T> pick) => drafts.Select(pick).ToArray();
-        return new NpgsqlBatchCommand("SELECT notification_create_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+        return new NpgsqlBatchCommand("SELECT notification_create_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
         {
             Parameters =
             {
@@ -69,6 +80,7 @@ public sealed class NotificationWriter(PushOptions push)
                 new() { Value = Column(d => d.OutboxId), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
                 new() { Value = Column(d => d.IdempotencyKey) },
                 new() { Value = Column(d => d.Error), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = at is { } t ? t : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             },
         };
     }
@@ -114,7 +126,7 @@ public sealed class NotificationWriter(PushOptions push)
         var usable = Channels(channels, hasWebPush).DefaultIfEmpty(NotificationChannel.InApp); // push that cannot go anywhere: in the app
         var drafts = usable.Select(c => new NotificationDraft(organizationId, recipientId, type, c, NotificationStatus.Pending,
             title, body, (JsonObject)data.DeepClone(), $"{keyBase}:{recipientId}:{SnakeCase.Of(c)}:{SnakeCase.Of(type)}")).ToList();
-        var created = await CreateAsync(conn, drafts, ct);
+        var created = await CreateAsync(conn, drafts, Now, ct);
         await PublishAsync(conn, created, ct);
         await using var cmd = new NpgsqlCommand("SELECT id FROM notifications WHERE idempotency_key = $1", conn)
             { Parameters = { new() { Value = drafts[0].IdempotencyKey } } };

@@ -35,7 +35,7 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
     {
         var batch = await DraftAsync(conn, [row], ct);
         if (batch.Failed.Count > 0) ExceptionDispatchInfo.Throw(batch.Failed[0].Error);
-        var created = await NotificationWriter.CreateAsync(conn, batch.Drafts, ct);
+        var created = await NotificationWriter.CreateAsync(conn, batch.Drafts, writer.Now, ct);
         Warn(batch);
         return created;
     }
@@ -66,6 +66,9 @@ public sealed class OutboxDispatch(NotificationWriter writer, ILogger<OutboxDisp
         }
         return new(drafts, done, failed);
     }
+
+    /// <summary>The moment the batch's notifications are created for (the application's clock: quiet hours are decided against it).</summary>
+    public DateTimeOffset Now => writer.Now;
 
     /// <summary>Logs, once a batch's notifications are written, the org-admin fallbacks and the rows nobody could be told of.</summary>
     public void Warn(DraftedBatch batch)

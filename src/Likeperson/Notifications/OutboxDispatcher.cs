@@ -95,7 +95,7 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
         var drafted = await dispatch.DraftAsync(conn, rows, ct);
         foreach (var (row, e) in drafted.Failed) await RecordFailureAsync(conn, row, e);
         await using var batch = new NpgsqlBatch(conn);
-        if (drafted.Drafts.Count > 0) batch.BatchCommands.Add(NotificationWriter.CreateCommand(drafted.Drafts));
+        if (drafted.Drafts.Count > 0) batch.BatchCommands.Add(NotificationWriter.CreateCommand(drafted.Drafts, dispatch.Now));
         batch.BatchCommands.Add(Mark(drafted.Done.Select(d => d.Row.Row.Id).ToArray()));
         if (NotificationWriter.PublishCommand(drafted.Drafts) is { } publish) batch.BatchCommands.Add(publish); // last: it takes the stream counters
         await batch.ExecuteNonQueryAsync(ct);

@@ -18,7 +18,8 @@ public static class PauseLogApi
     {
         api.MapGroup("/pauses").WithTags("Notifications").RequireAuthorization()
             .MapGet("/{pauseId:guid}/notifications", GetLog)
-            .WithSummary("The notification log of a pause: every notification of that period with recipient, channel, status and times.");
+            .WithSummary("The notification log of a pause: every notification of that period with recipient, channel, status and times " +
+                         "(quiet_hours_until: a push held for the recipient's quiet hours, and until when).");
     }
 
     private static async Task<Ok<Page<PauseLogEntry>>> GetLog(Guid pauseId, ClaimsPrincipal user, Db db, CancellationToken ct) =>
@@ -39,7 +40,7 @@ public static class PauseLogApi
                 throw ApiException.NotFound("Pause");
             return (await s.Connection.QueryAsync<LogRow>(new CommandDefinition("""
                 SELECT n.id, n.type, n.recipient_id, notification_recipient_name(n.recipient_id) AS recipient_display_name, n.channel,
-                       n.status, n.created_at, n.sent_at, n.delivered_at, n.opened_at, n.acknowledged_at, n.error
+                       n.status, n.created_at, n.sent_at, n.delivered_at, n.opened_at, n.acknowledged_at, n.error, n.quiet_hours_until
                 FROM notifications n WHERE n.pause_id = @pauseId
                 ORDER BY n.created_at, n.type, recipient_display_name, n.channel
                 """, new { pauseId }, cancellationToken: ct))).Select(r => r.ToEntry()).ToList();
@@ -59,9 +60,10 @@ public static class PauseLogApi
         public DateTime? OpenedAt { get; init; }
         public DateTime? AcknowledgedAt { get; init; }
         public string? Error { get; init; }
+        public DateTime? QuietHoursUntil { get; init; }
 
         public PauseLogEntry ToEntry() => new(Id, SnakeCase.Parse<NotificationType>(Type), RecipientId, RecipientDisplayName,
             SnakeCase.Parse<NotificationChannel>(Channel), SnakeCase.Parse<NotificationStatus>(Status), CreatedAt, SentAt, DeliveredAt,
-            OpenedAt, AcknowledgedAt, Error);
+            OpenedAt, AcknowledgedAt, Error, QuietHoursUntil);
     }
 }

@@ -39,7 +39,7 @@ public sealed record PushOutcome(Guid Id, NotificationStatus Status, string? Err
 /// Woken by NOTIFY likeperson_push, polling as a net.
 /// </summary>
 public sealed partial class PushSender(Db db, WebPushClient webPush, NotificationWakeups wakeups, PushOptions push, NotificationOptions options,
-    ILogger<PushSender> log, FcmClient? fcm = null) : BackgroundService
+    ILogger<PushSender> log, TimeProvider clock, FcmClient? fcm = null) : BackgroundService
 {
     private readonly int _senders = Math.Max(1, push.Fcm.Concurrency);
     private int Capacity => 4 * _senders; // claimed, not yet finished
@@ -110,12 +110,15 @@ public sealed partial class PushSender(Db db, WebPushClient webPush, Notificatio
         catch (Exception e) { log.LogWarning(e, "Handing back {Count} unsent push rows failed; they are sent after their lease", ids.Count); }
     }
 
-    /// <summary>Leases up to <paramref name="limit"/> due push rows to this sender.</summary>
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due push rows to this sender; due by the application's clock, so a row held
+    /// for quiet hours (next_attempt_at = their end) goes out when that clock reaches it.
+    /// </summary>
     public Task<IReadOnlyList<PushRow>> ClaimAsync(int limit, CancellationToken ct = default) => db.AsWorkerAsync<IReadOnlyList<PushRow>>(async conn =>
         (await conn.QueryAsync<PushRow>(new CommandDefinition("""
-            UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = now() + @lease
+            UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = @now + @lease
             FROM (SELECT id FROM notifications
-                  WHERE channel = 'push' AND status = 'pending' AND coalesce(next_attempt_at, '-infinity') <= now()
+                  WHERE channel = 'push' AND status = 'pending' AND coalesce(next_attempt_at, '-infinity') <= @now
                   ORDER BY coalesce(next_attempt_at, '-infinity'), id LIMIT @limit FOR UPDATE SKIP LOCKED) due -- index notifications_push_queue
             WHERE n.id = due.id
             RETURNING n.id, n.recipient_id, n.type, n.title, n.body, n.data::text AS data, n.attempts, n.mentor_id,
@@ -123,5 +126,5 @@ public sealed partial class PushSender(Db db, WebPushClient webPush, Notificatio
                       coalesce((SELECT array_agg(d.token ORDER BY d.created_at) FROM devices d WHERE d.person_id = n.recipient_id), '{}') AS tokens,
                       coalesce((SELECT json_agg(json_build_object('id', w.id, 'endpoint', w.endpoint, 'p256dh', w.p256dh, 'auth', w.auth) ORDER BY w.created_at)
                                 FROM web_push_subscriptions w WHERE w.person_id = n.recipient_id), '[]')::text AS web_push
-            """, new { limit, lease = push.Fcm.Lease }, cancellationToken: ct))).ToList(), ct);
+            """, new { limit, lease = push.Fcm.Lease, now = clock.GetUtcNow().ToUniversalTime() }, cancellationToken: ct))).ToList(), ct);
 }

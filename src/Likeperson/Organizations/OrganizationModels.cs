@@ -24,7 +24,7 @@ public sealed record OrganizationSettings(
         v.Check(HonorariumThresholds.Distinct().Count() == HonorariumThresholds.Length, prefix + "honorarium_thresholds", "Thresholds must be distinct.");
         v.Check(DigestHour is >= 0 and <= 23, prefix + "digest_hour", "Must be an hour between 0 and 23.");
         v.Check(TimeZones.IsKnown(Timezone), prefix + "timezone", "Must be an IANA time zone such as Europe/Oslo.");
-        // The same bounds as the CHECK organizations_certification_warning_days_valid (migration 0023), plus distinctness.
+        // The same bounds as the CHECK organizations_certification_warning_days_valid (migration 0024), plus distinctness.
         v.Check(CertificationWarningDays.All(t => t is >= 1 and <= 365), prefix + "certification_warning_days",
             "Thresholds must be whole numbers of days from 1 to 365.");
         v.Check(CertificationWarningDays.Distinct().Count() == CertificationWarningDays.Length, prefix + "certification_warning_days",

@@ -229,8 +229,8 @@ public static class UiTexts
         ["notifications.received"] = ("Received", "Mottatt"),
 
         ["prefs.title"] = ("Notification settings", "Varslingsinnstillinger"),
-        ["prefs.mentor_only"] = ("As a peer mentor you always get the confirmations of your own pauses and reactivations, the answer to a reactivation request, and follow-up reminders for your assignments, in the app and by push. Here you choose how you are told that your certification expires soon and that your expected return date has passed; below, which devices get push.",
-            "Som likeperson får du alltid bekreftelser på dine egne pauser og reaktiveringer, svar på en reaktiveringsforespørsel og påminnelser om oppfølging av oppdragene dine, i appen og som push. Her velger du hvordan du får vite at sertifiseringen din snart utløper, og at forventet returdato er passert; nedenfor, hvilke enheter som får push."),
+        ["prefs.mentor_only"] = ("As a peer mentor you always get the confirmations of your own pauses and reactivations, the answer to a reactivation request, and follow-up reminders for your assignments, in the app and by push. Here you choose how you are told that your certification expires soon and that your expected return date has passed; below, your quiet hours and which devices get push.",
+            "Som likeperson får du alltid bekreftelser på dine egne pauser og reaktiveringer, svar på en reaktiveringsforespørsel og påminnelser om oppfølging av oppdragene dine, i appen og som push. Her velger du hvordan du får vite at sertifiseringen din snart utløper, og at forventet returdato er passert; nedenfor, stilletiden din og hvilke enheter som får push."),
         ["prefs.lead"] = ("Choose what you are told about, how, and when.", "Velg hva du varsles om, hvordan og når."),
         ["prefs.mentor_paused"] = ("Mentor initiates pause", "Likeperson tar pause"),
         ["prefs.mentor_reactivated"] = ("Mentor reactivates", "Likeperson kommer tilbake"),
@@ -693,5 +693,22 @@ public static class UiTexts
         ["problem.too_many_subscriptions"] = ("At most 20 devices can get notifications; remove one below first.",
             "Høyst 20 enheter kan få varsler; fjern en nedenfor først."),
         // ---- end of Web Push ----
+        // ---- Quiet hours on /preferences and in the pause log (quiet helper) ----
+        ["quiet.title"] = ("Quiet hours", "Stille timer"),
+        ["quiet.help"] = ("Push notifications wait until your quiet hours end; in the app they arrive at once. Times are in your organisation's time zone ({0}). A window may run past midnight.",
+            "Push-varsler venter til de stille timene er over; i appen kommer de straks. Klokkeslettene gjelder organisasjonens tidssone ({0}). Perioden kan gå over midnatt."),
+        ["quiet.enabled"] = ("Hold push notifications during quiet hours", "Hold tilbake push-varsler i stille timer"),
+        ["quiet.start"] = ("From", "Fra"),
+        ["quiet.end"] = ("Until", "Til"),
+        ["quiet.save"] = ("Save quiet hours", "Lagre stille timer"),
+        ["quiet.saved"] = ("Quiet hours saved. Push notifications already waiting keep their time.",
+            "Stille timer er lagret. Push-varsler som allerede venter, beholder tidspunktet sitt."),
+        ["quiet.refused"] = ("The quiet hours were not saved: see the fields marked below.", "Stille timer ble ikke lagret: se feltene som er merket nedenfor."),
+        ["quiet.error.time_format"] = ("Enter a time as HH:MM, from 00:00 to 23:59.", "Skriv et klokkeslett som TT:MM, fra 00:00 til 23:59."),
+        ["quiet.error.same_as_start"] = ("The end must differ from the start (quiet hours may run past midnight).",
+            "Slutt må være et annet klokkeslett enn start (stille timer kan gå over midnatt)."),
+        ["quiet.error.required"] = ("Choose whether quiet hours are on.", "Velg om stille timer er på."),
+        ["quiet.waited"] = ("held for quiet hours until {0}", "holdt tilbake for stille timer til {0}"),
+        // ---- end of quiet hours ----
     };
 }

@@ -141,6 +141,10 @@ internal sealed class ConformanceSession(OpenApiConformanceTests test, TestServe
         await Call(mentor, "DELETE", wp, wp, 422);
         await Call(mentor, "DELETE", wp, $"{wp}?endpoint={Uri.EscapeDataString(pushEndpoint)}", 204);
         await Call(mentor, "DELETE", wp, $"{wp}?endpoint={Uri.EscapeDataString(pushEndpoint)}", 404);
+        const string quiet = $"{V}/me/quiet-hours";
+        await Call(mentor, "GET", quiet, quiet, 200);
+        await Call(mentor, "PUT", quiet, quiet, 200, """{"enabled": true, "start": "23:00", "end": "06:30"}""");
+        await Call(mentor, "PUT", quiet, quiet, 422, """{"enabled": true, "start": "23:00", "end": "23:00"}""");
 
         // Assignments
         const string a = $"{V}/assignments";

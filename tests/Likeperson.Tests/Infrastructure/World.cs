@@ -27,12 +27,17 @@ public sealed class World(NpgsqlDataSource worker)
             new { org, name = $"Chapter {Interlocked.Increment(ref _n)}" });
     }
 
+    /// <summary>
+    /// A person. Their quiet hours are off unless <paramref name="quietHours"/> (the product's default is on, 22:00 to 07:00):
+    /// tests of push delivery must not depend on the hour they run at; the quiet-hours tests switch them on.
+    /// </summary>
     public async Task<Guid> PersonAsync(Guid org, string name, bool orgAdmin = false, Guid[]? mentorIn = null, Guid[]? coordinatorOf = null,
-        DateOnly? certificationExpiresAt = null)
+        DateOnly? certificationExpiresAt = null, bool quietHours = false)
     {
         await using var conn = await worker.OpenConnectionAsync();
-        var id = await conn.ExecuteScalarAsync<Guid>(
-            "INSERT INTO people (organization_id, display_name, org_admin) VALUES (@org, @name, @orgAdmin) RETURNING id", new { org, name, orgAdmin });
+        var id = await conn.ExecuteScalarAsync<Guid>("""
+            INSERT INTO people (organization_id, display_name, org_admin, quiet_hours_enabled) VALUES (@org, @name, @orgAdmin, @quietHours) RETURNING id
+            """, new { org, name, orgAdmin, quietHours });
         foreach (var chapter in mentorIn ?? [])
             await conn.ExecuteAsync("INSERT INTO chapter_memberships VALUES (@id, @chapter, @org, 'peer_mentor')", new { id, chapter, org });
         foreach (var chapter in coordinatorOf ?? [])

@@ -8,7 +8,9 @@ namespace Likeperson.Web.Pages;
 /// Notification preferences for the configurable types that reach the person: every type for coordinators and org admins,
 /// for a peer mentor only those about themself (<see cref="PreferenceTypes.ReachingMentors"/>). The certification-expiry auto-pause is compliance-critical:
 /// the page shows it switched on and immediate, with its controls disabled and the reason beside them (the feature
-/// refuses anything else with 422 critical_notification).
+/// refuses anything else with 422 critical_notification). Quiet hours (when push waits) are for everyone, mentors too
+/// (<see cref="QuietHoursApi"/>, the endpoint's own functions); a refused window comes back with what was typed and each
+/// field's error beside it.
 /// </summary>
 public sealed partial class PreferencesModel(Db db, Lang lang) : AppPage(db, lang)
 {
@@ -18,6 +20,13 @@ public sealed partial class PreferencesModel(Db db, Lang lang) : AppPage(db, lan
     public override string Nav => "preferences";
     public IReadOnlyList<Preference> Preferences { get; private set; } = [];
     public bool Saved { get; private set; }
+
+    /// <summary>The quiet hours shown: the stored ones, or what was typed into a refused form.</summary>
+    public QuietHoursRequest Quiet { get; private set; } = new(true, "22:00", "07:00");
+    public bool QuietSaved { get; private set; }
+
+    /// <summary>The refused quiet-hours form's errors by field (enabled, start, end), in the page's language.</summary>
+    public Dictionary<string, string> QuietErrors { get; } = [];
 
     /// <summary>
     /// The configurable types all go to a mentor's coordinators (falling back to org admins: DispatchPlan's audience); a
@@ -35,11 +44,43 @@ public sealed partial class PreferencesModel(Db db, Lang lang) : AppPage(db, lan
     {
         await ReadFrameAsync();
         await LoadDevicesAsync(ct); // everyone: Preferences.WebPush.cs
+        await TryAsync(async () =>
+        {
+            var stored = await QuietHoursApi.GetAsync(Db, Me, ct);
+            Quiet = new(stored.Enabled, stored.Start, stored.End);
+        });
+        QuietSaved = Request.Query["quiet"] == "saved";
         if (!ReachesMe) return Page();
         await TryAsync(async () => Preferences = (await MeApi.PreferencesAsync(Db, Me, ct)).Preferences);
         Saved = Request.Query.ContainsKey("saved");
         return Page();
     }
+
+    public async Task<IActionResult> OnPostQuietAsync(string? enabled, string? start, string? end, CancellationToken ct)
+    {
+        var typed = new QuietHoursRequest(enabled == "true", start ?? "", end ?? "");
+        Exception? refusal = null;
+        if (await TryAsync(async () =>
+            {
+                try { await QuietHoursApi.SetAsync(Db, Me, typed, ct); }
+                catch (Exception e) { refusal = e; throw; }
+            }))
+            return LocalRedirect("/preferences?quiet=saved");
+        var error = Error;
+        var page = await OnGetAsync(ct);
+        (Error, Quiet) = (error, typed);
+        foreach (var (field, code) in refusal is null ? new Dictionary<string, string>() : ProblemMapping.FieldCodes(refusal))
+            QuietErrors[field] = L["quiet.error." + code];
+        if (QuietErrors.Count > 0) Error = L["quiet.refused"];
+        return page;
+    }
+
+    /// <summary>The error of a quiet-hours field, if the form was refused for it (shown beside it, linked by aria-describedby).</summary>
+    public string? QuietError(string field) => QuietErrors.GetValueOrDefault(field);
+
+    /// <summary>The first field with an error gets the focus.</summary>
+    public bool FirstQuietError(string field) =>
+        QuietErrors.Count > 0 && new[] { "enabled", "start", "end" }.First(QuietErrors.ContainsKey) == field;
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
