@@ -11,7 +11,7 @@ namespace Likeperson.Tests.Foundation;
 /// </summary>
 public sealed class OrganizationIsolationTests(FoundationDatabase db) : IClassFixture<FoundationDatabase>
 {
-    private static readonly string[] WorkerOnlyTables = ["outbox", "follow_up_notices"];
+    private static readonly string[] WorkerOnlyTables = ["outbox", "follow_up_notices", "certification_warnings", "return_date_notices"];
 
     /// <summary>Every row kind organisation A can have, written as the worker.</summary>
     private async Task PopulateAsync(Org a)
@@ -44,6 +44,12 @@ public sealed class OrganizationIsolationTests(FoundationDatabase db) : IClassFi
                 UPDATE peer_mentors SET certification_expires_at = current_date + 400 WHERE id = @MentorA; -- a certification_changes row
                 INSERT INTO identity_links (organization_id, person_id, issuer, subject) VALUES (@Id, @MentorA, 'https://provider.example', gen_random_uuid()::text);
                 INSERT INTO invitations (organization_id, person_id, code_hash, expires_at) VALUES (@Id, @MentorA, sha256(gen_random_uuid()::text::bytea), now() + interval '1 day');
+                INSERT INTO certification_warnings (mentor_id, organization_id, expires_on, threshold_days, sent_at)
+                VALUES (@MentorA, @Id, current_date + 30, 30, now());
+                INSERT INTO return_date_notices (pause_id, organization_id, expected_return_date, sent_at) VALUES (@pause, @Id, current_date - 1, now());
+                INSERT INTO web_push_subscriptions (endpoint, p256dh, auth, device_name, person_id, organization_id)
+                VALUES ('https://push.example.test/' || gen_random_uuid(), 'key', 'auth', 'Chrome on Android', @Admin, @Id),
+                       ('https://push.example.test/' || gen_random_uuid(), 'key', 'auth', 'Firefox on Linux', @MentorA, @Id);
                 SELECT enqueue_outbox(@Id, 'mentor_status_changed', '{}');
                 SELECT emit_change(@Id, 'assignment.created', ARRAY[@ChapterA], @MentorA, NULL, '{}');
                 SELECT emit_change(@Id, 'notification.created', '{}', NULL, @Admin, '{}');
