@@ -9,7 +9,12 @@ namespace Likeperson.Jobs;
 /// </summary>
 public sealed record PauseDigestContent(string Title, string Body, JsonObject Data)
 {
-    public static PauseDigestContent Compose(IReadOnlyList<HeldRow> held, DateTimeOffset now, string language = Words.Default)
+    /// <summary>
+    /// The digest for <paramref name="recipient"/>. It links to the paused roster, except for a peer mentor whose digest is
+    /// only about themself (their own certification and return-date warnings): the roster is not theirs, /my is.
+    /// </summary>
+    public static PauseDigestContent Compose(IReadOnlyList<HeldRow> held, DateTimeOffset now, string language = Words.Default,
+        Guid? recipient = null)
     {
         var w = new Words(language);
         var updates = held.DistinctBy(h => (h.OutboxId?.ToString() ?? h.Id.ToString(), h.Type)).ToList();
@@ -30,7 +35,7 @@ public sealed record PauseDigestContent(string Title, string Body, JsonObject Da
             ["mentor_names"] = new JsonArray(mentors.Select(m => (JsonNode)JsonValue.Create(m.Name)!).ToArray()),
             ["period_start"] = Rfc3339(held.Min(h => h.CreatedAt)),
             ["timestamp_utc"] = Rfc3339(now.UtcDateTime),
-            ["deep_link"] = "/roster/paused",
+            ["deep_link"] = recipient is not null && held.All(h => h.MentorId == recipient) ? "/my" : "/roster/paused",
         };
         return new(title, body, data);
     }

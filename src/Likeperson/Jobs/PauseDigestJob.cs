@@ -52,7 +52,7 @@ public sealed class PauseDigestJob(WorkerDataSource worker, NotificationWriter w
 
         var language = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT language FROM people WHERE id = @recipient", new { recipient }, tx, cancellationToken: ct)) ?? Words.Default;
-        var content = PauseDigestContent.Compose(held, now, language);
+        var content = PauseDigestContent.Compose(held, now, language, recipient);
         var channels = Channels(held);
         var digestId = await writer.CreateForRecipientAsync(conn, org, recipient, NotificationType.PauseDigest, content.Title, content.Body,
             content.Data, $"pause_digest:{runId}", channels, ct);

@@ -52,6 +52,7 @@ public sealed class PauseDigestJobTests(JobServer server) : IClassFixture<JobSer
         Assert.Contains("Mentor A (paused)", digest.Body);
         Assert.Contains("Mentor A2 (paused, reactivated)", digest.Body);
         Assert.Equal(3, digest.DataJson["count"]!.GetValue<int>());
+        Assert.Equal("/roster/paused", digest.DataJson["deep_link"]!.GetValue<string>());
         Assert.Equal(["Mentor A", "Mentor A2"], digest.DataJson["mentor_names"]!.AsArray().Select(n => n!.GetValue<string>()).Order());
         Assert.All(await HeldAsync(org.CoordinatorA), h => Assert.Equal("sent", h.Status));
         await using (var conn = await server.Worker.OpenConnectionAsync())
@@ -64,6 +65,26 @@ public sealed class PauseDigestJobTests(JobServer server) : IClassFixture<JobSer
         var again = await server.RunAsync(JobNames.PauseDigest, org.Id);
         Assert.Equal(0, again.Stats.GetProperty("digests").GetInt32());
         Assert.Single(await server.NotificationsAsync(org.Id, "pause_digest"));
+    }
+
+    [Fact]
+    public async Task Run_MentorsOwnWarningsHeld_DigestLinksToTheirOwnPage()
+    {
+        var org = await server.OrgAsync(_world);
+        await using (var conn = await server.Worker.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                INSERT INTO notifications (organization_id, recipient_id, type, channel, status, title, body, mentor_id, idempotency_key)
+                VALUES (@Id, @MentorA, 'certification_expiring', 'in_app', 'held', 'Expires soon', 'Your certification expires', @MentorA, gen_random_uuid()::text),
+                       (@Id, @MentorA, 'return_date_passed', 'in_app', 'held', 'Return date', 'Your return date passed', @MentorA, gen_random_uuid()::text)
+                """, new { org.Id, org.MentorA });
+
+        server.Clock.Now = JobServer.NightlySlot.AddHours(7);
+        var run = await server.RunAsync(JobNames.PauseDigest, org.Id);
+
+        Assert.True(run.Status == JobStatus.Succeeded, run.Error);
+        var digest = Assert.Single(await server.NotificationsAsync(org.Id, "pause_digest"));
+        Assert.Equal(org.MentorA, digest.RecipientId);
+        Assert.Equal("/my", digest.DataJson["deep_link"]!.GetValue<string>());
     }
 
     [Fact]
