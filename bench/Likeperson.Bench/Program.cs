@@ -69,7 +69,8 @@ public static class BenchProgram
     }
 
     /// <summary>
-    /// `--prepare`: loads the organisation into a cluster under /tmp/lp-bench-prepared and leaves it running, for EXPLAIN
+    /// `--prepare`: loads the organisation (and the engagement report's year, a second database) into a cluster under
+    /// /tmp/lp-bench-prepared and leaves it running, for EXPLAIN
     /// with psql (printed); stop it with `pg_ctl -D DIR stop`.
     /// </summary>
     private static async Task<int> PrepareAsync(bool quick)
@@ -80,6 +81,10 @@ public static class BenchProgram
         var cs = new Npgsql.NpgsqlConnectionStringBuilder(db.Application);
         Console.WriteLine($"psql -h {cs.Host} -d {cs.Database} -U likeperson_app   # owner: -U postgres");
         Console.WriteLine($"organisation {org.OrganizationId}, admin {org.AdminId}, chapter {org.Chapters[0].Id} coordinator {org.Chapters[0].Coordinators[0]}");
+        var reportDb = await cluster.CreateDatabaseAsync();
+        var report = await EngagementData.LoadAsync(reportDb.Owner!, quick ? EngagementSpec.Quick : EngagementSpec.Full, Console.Out);
+        Console.WriteLine($"psql -h {cs.Host} -d {new Npgsql.NpgsqlConnectionStringBuilder(reportDb.Application).Database} -U likeperson_app   # the engagement report's year");
+        Console.WriteLine($"organisation {report.OrganizationId}, admin {report.Admin}, chapter {report.Chapter} coordinator {report.Coordinator}");
         return 0;
     }
 }

@@ -27,11 +27,11 @@ public sealed partial class ReadsScenario : IScenario
         // The first page of each, default sizes, as the endpoints build it (a null parameter becomes NULL, now() is now).
         var roster = PauseRoster.PageBatch(hasCursor: false);
         var rosterLiterals = new Dictionary<string, string> { ["chapterId"] = "NULL", ["fetch"] = (Paging.Limit(null) + 1).ToString(), ["now"] = "now()" };
-        var (assignments, _, take) = AssignmentList.Build(new AssignmentQuery(), withNames: false);
+        var (assignments, _, _) = AssignmentList.Build(new AssignmentQuery(), withNames: false);
         var assignmentLiterals = new Dictionary<string, string>
         {
             ["status"] = "NULL", ["peerMentorId"] = "NULL", ["chapterId"] = "NULL", ["assignmentId"] = "NULL",
-            ["c"] = "NULL", ["i"] = "NULL", ["fetch"] = (take + 1).ToString(),
+            ["c"] = "NULL", ["i"] = "NULL",
         };
         Read[] reads =
         [

@@ -49,7 +49,7 @@ public static class AssignmentList
         return new Statement<AssignmentPage>(sql, parameters, async results =>
         {
             var (rows, next, position) = await ReadAsync(results, take);
-            return new AssignmentPage(rows.Select(r => JsonDocument.Parse(r.Json!).RootElement.Clone()).ToList(), next, position);
+            return new AssignmentPage(rows.Select(r => new SqlJson(r.Json!)).ToList(), next, position);
         });
     }
 
@@ -88,10 +88,10 @@ public static class AssignmentList
         var parameters = new DynamicParameters(new
         {
             status = q.Status, peerMentorId = q.PeerMentorId, chapterId = q.ChapterId, assignmentId = q.AssignmentId,
-            c = after?.C, i = after?.I, fetch = take + 1,
+            c = after?.C, i = after?.I,
         });
         var narrowed = q.ChapterId is not null || q.PeerMentorId is not null || q.AssignmentId is not null;
-        var sql = $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(filters.ToString(), narrowed, withNames)}";
+        var sql = $"SELECT EXISTS (SELECT 1 FROM people WHERE id = current_person_id());\n{PageSql(filters.ToString(), take + 1, narrowed, withNames)}";
         return (sql, parameters, take);
     }
 
@@ -114,10 +114,13 @@ public static class AssignmentList
     /// statement; the one that does not apply is cut by a one-time filter before it reads anything. The board's names
     /// are joined to the page's rows only (at most a page of primary-key lookups).
     /// </summary>
-    private static string PageSql(string filters, bool narrowed, bool withNames)
+    private static string PageSql(string filters, int fetch, bool narrowed, bool withNames)
     {
         const string columns = "SELECT a.created_at, a.id, a.peer_mentor_id, a.contact_id, a.status, a.last_contact_date, assignment_json(a)::text AS json FROM assignments a";
-        const string order = " ORDER BY a.created_at DESC, a.id LIMIT @fetch";
+        // The page size is written into the text (a validated int, 2 to 201), not sent as a parameter: with LIMIT $1 the
+        // planner cannot know a generic plan stops early, so it planned every call afresh (1.6 ms a read on the bench's data,
+        // more than the read itself); with the number in the text the prepared statement keeps its plan.
+        var order = $" ORDER BY a.created_at DESC, a.id LIMIT {fetch}";
         var page = narrowed
             ? $"{columns} WHERE a.organization_id = me.org{filters}{order}"
             : $"""
@@ -131,7 +134,7 @@ public static class AssignmentList
                    UNION
                    (SELECT a.created_at, a.id FROM assignments a
                     WHERE a.organization_id = me.org AND a.peer_mentor_id = current_person_id(){filters}{order})
-                 ) u ORDER BY u.created_at DESC, u.id LIMIT @fetch){order})
+                 ) u ORDER BY u.created_at DESC, u.id LIMIT {fetch}){order})
               """;
         var names = withNames
             ? """

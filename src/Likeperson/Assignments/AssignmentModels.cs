@@ -36,7 +36,7 @@ public sealed record AssignmentResponse(
     Dictionary<string, DateTime?>? HonorariumThresholdTriggered, int Version);
 
 /// <summary>A page of assignments and the event-stream position that snapshot is consistent with.</summary>
-public sealed record AssignmentPage(IReadOnlyList<JsonElement> Items, string? NextCursor, long StreamPosition);
+public sealed record AssignmentPage(IReadOnlyList<SqlJson> Items, string? NextCursor, long StreamPosition);
 
 /// <summary>Documentation shape of <see cref="AssignmentPage"/>.</summary>
 public sealed record AssignmentPageDoc(IReadOnlyList<AssignmentResponse> Items, string? NextCursor, long StreamPosition);

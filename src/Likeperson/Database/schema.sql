@@ -874,15 +874,23 @@ BEGIN
       LEFT JOIN active_days ad ON ad.mentor_id = m.id LEFT JOIN paused_days pd ON pd.mentor_id = m.id
       LEFT JOIN lapses l ON l.mentor_id = m.id LEFT JOIN work w ON w.mentor_id = m.id LEFT JOIN activity x ON x.mentor_id = m.id),
     months AS (
-      SELECT to_char(g, 'YYYY-MM') AS month, greatest(g::date, f) AS first_day,
+      SELECT row_number() OVER (ORDER BY g)::int AS n, to_char(g, 'YYYY-MM') AS month, greatest(g::date, f) AS first_day,
              greatest(g::date, f)::timestamp AT TIME ZONE org.timezone AS mlo,
              (least((g + interval '1 month')::date - 1, t) + 1)::timestamp AT TIME ZONE org.timezone AS mhi
       FROM generate_series(date_trunc('month', f::timestamp), t::timestamp, interval '1 month') g),
+    -- Each interval is summed into only the months it overlaps: width_bucket finds the month its start and its end fall
+    -- in (a binary search over the months' starts), and the months between are generated. One pass over the intervals,
+    -- where a subquery per month scanned all of them once per month (13 x 52,500 rows on the bench's year).
+    bounds AS (SELECT array_agg(mo.mlo ORDER BY mo.n) AS lo FROM months mo),
     monthly AS (
       SELECT mo.month, mo.first_day,
-        coalesce((SELECT sum(report_whole_days(a.since, a.until, mo.mlo, mo.mhi)) FROM active a WHERE a.since < mo.mhi AND a.until >= mo.mlo), 0)::int AS days_active,
-        coalesce((SELECT sum(report_whole_days(p.since, p.until, mo.mlo, mo.mhi)) FROM paused p WHERE p.since < mo.mhi AND p.until >= mo.mlo), 0)::int AS days_paused
-      FROM months mo),
+        coalesce(sum(report_whole_days(i.since, i.until, mo.mlo, mo.mhi)) FILTER (WHERE i.active), 0)::int AS days_active,
+        coalesce(sum(report_whole_days(i.since, i.until, mo.mlo, mo.mhi)) FILTER (WHERE NOT i.active), 0)::int AS days_paused
+      FROM (SELECT true AS active, a.since, a.until FROM active a UNION ALL SELECT false, p.since, p.until FROM paused p) i
+      CROSS JOIN bounds b
+      CROSS JOIN LATERAL generate_series(greatest(width_bucket(i.since, b.lo), 1), width_bucket(i.until, b.lo)) k
+      JOIN months mo ON mo.n = k
+      GROUP BY mo.month, mo.first_day),
     totals AS (
       SELECT c.id, c.name, count(r.id)::int AS mentors,
         coalesce(sum(r.days_active), 0)::int AS days_active,
@@ -916,9 +924,9 @@ BEGIN
           'certification_lapses', x.certification_lapses, 'assignments_opened', x.assignments_opened,
           'assignments_completed', x.assignments_completed, 'activities', x.activities, 'activity_minutes', x.activity_minutes)
         ORDER BY x.name, x.id) FROM totals x), '[]'),
-      'months', coalesce((SELECT json_agg(json_build_object('month', mo.month, 'days_active', mo.days_active,
-                                                              'days_paused', mo.days_paused) ORDER BY mo.first_day)
-                          FROM monthly mo), '[]')));
+      'months', coalesce((SELECT json_agg(json_build_object('month', mo.month, 'days_active', coalesce(x.days_active, 0),
+                                                              'days_paused', coalesce(x.days_paused, 0)) ORDER BY mo.first_day)
+                          FROM months mo LEFT JOIN monthly x ON x.month = mo.month), '[]')));
 END $$;
 
 

@@ -36,6 +36,29 @@ public sealed class EngagementDaysTests(ReportClockServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Months_EachMonthAgreesWithTheReportForThatMonthAlone_EmptyMonthsListedAsZero()
+    {
+        server.Clock.Now = Local(Oslo, 2026, 3, 10, 12);
+        var org = await _world.StandardOrgAsync();
+        await server.JoinedAsync(org.MentorA, Local(Oslo, 2026, 1, 1, 9));
+        await server.PauseAsync(org.MentorA, org.MentorA, Local(Oslo, 2026, 1, 25, 18, 30));
+        await server.ReactivateAsync(org.MentorA, org.MentorA, Local(Oslo, 2026, 2, 5, 7, 15));
+        await server.PauseAsync(org.CoordinatorA, org.MentorA, Local(Oslo, 2026, 2, 20, 10));
+
+        var quarter = await server.ReportAsync(org.Admin, "2025-12-01", "2026-02-28");
+
+        Assert.Equal(["2025-12", "2026-01", "2026-02"], quarter.Months.Select(m => m.Month));
+        Assert.Equal((0, 0), (quarter.Months[0].DaysActive, quarter.Months[0].DaysPaused)); // before anyone joined
+        foreach (var (month, from, to) in new[] { (1, "2026-01-01", "2026-01-31"), (2, "2026-02-01", "2026-02-28") })
+        {
+            var alone = await server.ReportAsync(org.Admin, from, to);
+            Assert.Equal(alone.Items.Sum(i => i.DaysActive), quarter.Months[month].DaysActive);
+            Assert.Equal(alone.Items.Sum(i => i.PausedDays()), quarter.Months[month].DaysPaused);
+        }
+        Assert.True(quarter.Months[1].DaysPaused > 0 && quarter.Months[2].DaysPaused > 0);
+    }
+
+    [Fact]
     public async Task Days_OpenPause_CountsToNowLikeDurationDays()
     {
         server.Clock.Now = Local(Oslo, 2026, 4, 20, 16, 45);
