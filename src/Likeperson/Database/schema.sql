@@ -1415,10 +1415,11 @@ CREATE FUNCTION public.mentor_acknowledge(p_mentor uuid, p_expected_version inte
 --
 
 CREATE FUNCTION public.mentor_actor_relation(actor public.people, p_mentor uuid, p_org uuid) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT CASE
+BEGIN
+  RETURN CASE
     WHEN actor.id IS NULL THEN 'system'
     WHEN actor.organization_id <> p_org THEN NULL
     WHEN actor.id = p_mentor THEN 'self'
@@ -1426,7 +1427,8 @@ CREATE FUNCTION public.mentor_actor_relation(actor public.people, p_mentor uuid,
     WHEN EXISTS (SELECT 1 FROM chapter_memberships mm JOIN chapter_memberships cm ON cm.chapter_id = mm.chapter_id
                  WHERE mm.person_id = p_mentor AND mm.role = 'peer_mentor' AND cm.person_id = actor.id AND cm.role = 'coordinator')
       THEN 'coordinator'
-  END $$;
+  END;
+END $$;
 
 
 --
@@ -1490,11 +1492,13 @@ END $$;
 --
 
 CREATE FUNCTION public.mentor_chapter_ids(p_mentor uuid) RETURNS uuid[]
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-  SELECT coalesce(array_agg(chapter_id ORDER BY chapter_id), '{}') FROM chapter_memberships
-  WHERE person_id = p_mentor AND role = 'peer_mentor' $$;
+BEGIN
+  RETURN (SELECT coalesce(array_agg(chapter_id ORDER BY chapter_id), '{}') FROM chapter_memberships
+          WHERE person_id = p_mentor AND role = 'peer_mentor');
+END $$;
 
 
 --
