@@ -756,6 +756,7 @@ END $$;
 CREATE FUNCTION public.engagement_report(p_from date, p_to date, p_chapter uuid, p_now timestamp with time zone) RETURNS json
     LANGUAGE plpgsql STABLE
     SET search_path TO 'public', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 DECLARE
   actor people;

@@ -1,0 +1,1 @@
+ALTER FUNCTION engagement_report(date, date, uuid, timestamptz) RESET jit;
