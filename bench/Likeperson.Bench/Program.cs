@@ -28,7 +28,7 @@ public static class BenchProgram
         var selected = ScenarioRegistry.All.Where(s => names.Count == 0 || names.Contains(s.Name)).ToList();
         var benchDir = Results.BenchDirectory();
         if (args.Contains("--prepare"))
-            return await PrepareAsync(quick);
+            return await PrepareAsync(quick, args);
 
         // Ctrl-C or SIGTERM ends the run cleanly: servers stopped, the throwaway cluster stopped and removed.
         using var stop = new CancellationTokenSource();
@@ -69,11 +69,12 @@ public static class BenchProgram
     }
 
     /// <summary>
-    /// `--prepare`: loads the organisation (and the engagement report's year, a second database) into a cluster under
+    /// `--prepare`: loads the organisation (and the engagement report's year, a second database; with `--jobs` the nightly
+    /// jobs' organisation, a third) into a cluster under
     /// /tmp/lp-bench-prepared and leaves it running, for EXPLAIN
     /// with psql (printed); stop it with `pg_ctl -D DIR stop`.
     /// </summary>
-    private static async Task<int> PrepareAsync(bool quick)
+    private static async Task<int> PrepareAsync(bool quick, string[] args)
     {
         var cluster = await BenchCluster.StartAsync("/tmp/lp-bench-prepared");
         var ctx = new BenchContext(cluster, quick);
@@ -85,6 +86,11 @@ public static class BenchProgram
         var report = await EngagementData.LoadAsync(reportDb.Owner!, quick ? EngagementSpec.Quick : EngagementSpec.Full, Console.Out);
         Console.WriteLine($"psql -h {cs.Host} -d {new Npgsql.NpgsqlConnectionStringBuilder(reportDb.Application).Database} -U likeperson_app   # the engagement report's year");
         Console.WriteLine($"organisation {report.OrganizationId}, admin {report.Admin}, chapter {report.Chapter} coordinator {report.Coordinator}");
+        if (!args.Contains("--jobs")) return 0;
+        var jobsDb = await cluster.CreateDatabaseAsync();
+        var jobs = await JobsData.LoadAsync(jobsDb.Owner!, quick ? JobsSpec.Quick : JobsSpec.Full, Console.Out);
+        Console.WriteLine($"psql -h {cs.Host} -d {new Npgsql.NpgsqlConnectionStringBuilder(jobsDb.Application).Database} -U likeperson_app   # the nightly jobs' organisation");
+        Console.WriteLine($"organisation {jobs.OrganizationId}, {jobs.Expired:N0} certifications expired");
         return 0;
     }
 }

@@ -14,5 +14,6 @@ public static class ScenarioRegistry
         new EngagementScenario(),
         new ReadsScenario(),
         new BatchScenario(),
+        new BusyOrgScenario(),
     ];
 }

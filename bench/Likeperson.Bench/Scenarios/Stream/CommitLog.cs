@@ -28,6 +28,13 @@ public sealed class CommitLog(int capacity)
         Volatile.Write(ref _committing[seq], Stopwatch.GetTimestamp());
     }
 
+    /// <summary>As <see cref="Committing"/>, with a commit time learnt afterwards (an HTTP answer or a NOTIFY).</summary>
+    public void CommittingAt(long seq, int chapter, long timestamp)
+    {
+        _chapter[seq] = chapter;
+        Volatile.Write(ref _committing[seq], timestamp);
+    }
+
     public void Committed(long seq) => _committed[seq] = true;
 
     public bool WasCommitted(long seq) => _committed[seq];

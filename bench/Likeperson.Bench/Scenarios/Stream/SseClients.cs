@@ -63,18 +63,25 @@ public sealed class SseClients : IAsyncDisposable
     }
 
     /// <summary>Every latency sample (ms) of the changes in [<paramref name="from"/>, <paramref name="to"/>), and how many arrived.</summary>
-    public (Latency Latency, long Received) Samples(long from, long to)
+    /// <remarks>
+    /// With <paramref name="firstPerStream"/>, a number seen again on the same stream (another event naming the same change,
+    /// such as a notification about it) is not counted twice.
+    /// </remarks>
+    public (Latency Latency, long Received) Samples(long from, long to, bool firstPerStream = false)
     {
         var latency = new Latency();
         long received = 0;
         foreach (var c in _connections)
             lock (c)
+            {
+                var seen = new HashSet<long>();
                 for (var i = 0; i < c.Seqs.Count; i++)
-                    if (c.Seqs[i] >= from && c.Seqs[i] < to)
+                    if (c.Seqs[i] >= from && c.Seqs[i] < to && (!firstPerStream || seen.Add(c.Seqs[i])))
                     {
                         received++;
                         latency.Record(_log.LatencyMs(c.Seqs[i], c.ReceivedAt[i]));
                     }
+            }
         return (latency, received);
     }
 
