@@ -162,6 +162,13 @@ public sealed class BusyOrgScenario : IScenario
                     GROUP BY 1
                     """, cancellationToken: CancellationToken.None));
                 foreach (var (what, n) in rows) waits[what] = waits.GetValueOrDefault(what) + n;
+                if (Environment.GetEnvironmentVariable("BUSYORG_BLOCKERS") == "1")
+                    foreach (var (what, n) in await conn.QueryAsync<(string What, int N)>(new CommandDefinition("""
+                        SELECT 'waiting: ' || left(regexp_replace(a.query, '\s+', ' ', 'g'), 70) || ' | blocker: ' || left(regexp_replace(b.query, '\s+', ' ', 'g'), 70) || ' ' || b.state, count(*)::int
+                        FROM pg_stat_activity a CROSS JOIN LATERAL unnest(pg_blocking_pids(a.pid)) bp JOIN pg_stat_activity b ON b.pid = bp
+                        WHERE a.wait_event_type = 'Lock' AND a.datname = current_database() GROUP BY 1
+                        """, cancellationToken: CancellationToken.None)))
+                        waits[what] = waits.GetValueOrDefault(what) + n;
                 samples++;
                 await Task.Delay(20, ct);
             }
