@@ -70,9 +70,8 @@ public static class BenchProgram
 
     /// <summary>
     /// `--prepare`: loads the organisation (and the engagement report's year, a second database; with `--jobs` the nightly
-    /// jobs' organisation, a third) into a cluster under
-    /// /tmp/lp-bench-prepared and leaves it running, for EXPLAIN
-    /// with psql (printed); stop it with `pg_ctl -D DIR stop`.
+    /// jobs' organisation, a third) into a cluster under /tmp/lp-bench-prepared whose data stays there, for EXPLAIN with
+    /// psql (printed); docs/benchmarks.md says how to start it again.
     /// </summary>
     private static async Task<int> PrepareAsync(bool quick, string[] args)
     {

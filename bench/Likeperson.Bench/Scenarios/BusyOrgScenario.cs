@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Dapper;
@@ -105,6 +104,9 @@ public sealed class BusyOrgScenario : IScenario
             log.Committed(i);
         }
         var (stream, received) = clients.Samples(warmup, total, firstPerStream: true);
+        // Pauses answered per second over the measured part, from its first request to its last answer.
+        var measured = requests.Skip(warmup).Select(r => r!).ToList();
+        var answered = (measured.Count - errors) / Stopwatch.GetElapsedTime(measured.Min(r => r.Sent), measured.Max(r => r.Answered)).TotalSeconds;
         var expected = (total - warmup - errors) * 2L; // each pause reaches its chapter's two coordinators
         var pushed = fcm.Arrivals.Count;
         ctx.Log.WriteLine($"  busy organisation: {total - warmup:N0} pauses at {size.Rate}/s in {Results.N(took)} s, {errors} failed; " +
@@ -116,7 +118,7 @@ public sealed class BusyOrgScenario : IScenario
             ["busy_org_errors"] = errors + Math.Max(0, expected - received) + clients.Ended + Math.Max(0, pushesExpected - pushed),
             ["busy_org_transition_p99_ms"] = transition.P99,
             ["busy_org_stream_p99_ms"] = stream.P99,
-            ["busy_org_transitions_per_s"] = (total - warmup) / size.Measure.TotalSeconds,
+            ["busy_org_transitions_per_s"] = answered, // measured: the schedule is 200/s whatever the server does
         };
         var waitLines = string.Join(", ", waited.OrderByDescending(w => w.Value).Take(6)
             .Select(w => $"{w.Key} {Results.N(100.0 * w.Value / Math.Max(1, waited.Values.Sum()))}%"));
@@ -124,7 +126,7 @@ public sealed class BusyOrgScenario : IScenario
         string Met(double v, double goal) => v <= goal ? "**met**" : "**missed**";
         var table = Results.Table(["measurement", "result", "goal"], [
             [$"self-pauses through the API at {size.Rate}/s for {Results.N(size.Measure.TotalSeconds)} s (after {Results.N(size.Warmup.TotalSeconds)} s of warm-up)",
-                $"{total - warmup:N0} sent, {errors} failed", "0 failed"],
+                $"{total - warmup:N0} sent, {errors} failed; {Results.N(answered)} answered/s", "0 failed"],
             [$"deliveries to the {coordinators.Count:N0} coordinators' streams (received / expected)", $"{received:N0} / {expected:N0}", "all"],
             ["streams the server ended during the run", $"{clients.Ended}", "0"],
             ["transition request to its answer: p50 / p99", $"{Results.N(transition.P50)} / **{Results.N(transition.P99)}** ms",
@@ -155,6 +157,7 @@ public sealed class BusyOrgScenario : IScenario
     /// <summary>Every 20 ms, what each active session of the database waits on (wait event type and name; none = CPU).</summary>
     private static async Task<(int Samples, Dictionary<string, int> Waits)> SampleWaitsAsync(string owner, CancellationToken ct)
     {
+        var blockers = Environment.GetEnvironmentVariable("BUSYORG_BLOCKERS") == "1"; // also: which statement blocks which
         var waits = new Dictionary<string, int>();
         var samples = 0;
         await using var conn = new NpgsqlConnection(owner);
@@ -169,7 +172,7 @@ public sealed class BusyOrgScenario : IScenario
                     GROUP BY 1
                     """, cancellationToken: CancellationToken.None));
                 foreach (var (what, n) in rows) waits[what] = waits.GetValueOrDefault(what) + n;
-                if (Environment.GetEnvironmentVariable("BUSYORG_BLOCKERS") == "1")
+                if (blockers)
                     foreach (var (what, n) in await conn.QueryAsync<(string What, int N)>(new CommandDefinition("""
                         SELECT 'waiting: ' || left(regexp_replace(a.query, '\s+', ' ', 'g'), 70) || ' | blocker: ' || left(regexp_replace(b.query, '\s+', ' ', 'g'), 70) || ' ' || b.state, count(*)::int
                         FROM pg_stat_activity a CROSS JOIN LATERAL unnest(pg_blocking_pids(a.pid)) bp JOIN pg_stat_activity b ON b.pid = bp
@@ -197,11 +200,7 @@ public sealed class BusyOrgScenario : IScenario
             UPDATE people p SET display_name = 'bench:' || o.i FROM o WHERE p.id = o.id
             RETURNING p.id, o.chapter, o.i
             """, new { org }, commandTimeout: 600)).OrderBy(r => r.I).ToList();
-        await conn.ExecuteAsync("""
-            UPDATE people SET quiet_hours_enabled = false WHERE organization_id = @org;
-            INSERT INTO devices (token, person_id, organization_id, platform)
-            SELECT 'bench-' || id, id, organization_id, 'android' FROM people WHERE organization_id = @org;
-            """, new { org }, commandTimeout: 600);
+        await PushScenario.RegisterDevicesAsync(owner, org);
         return rows.Select(r => (r.Id, r.Chapter)).ToArray();
     }
 

@@ -129,7 +129,8 @@ public sealed class PushScenario : IScenario
                 yield return l[i];
     }
 
-    private static async Task RegisterDevicesAsync(string owner, Guid org)
+    /// <summary>One device per person of the organisation, and no quiet hours (the busy-organisation scenario too).</summary>
+    internal static async Task RegisterDevicesAsync(string owner, Guid org)
     {
         await using var conn = new NpgsqlConnection(owner);
         await conn.ExecuteAsync("""

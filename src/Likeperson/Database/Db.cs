@@ -84,6 +84,41 @@ public sealed class Db(AppDataSource app, WorkerDataSource worker) : IAsyncDispo
         return result;
     }
 
+    /// <summary>
+    /// As <see cref="AsWorkerAsync{T}"/>, for work that ends its transaction itself: its last batch ends with
+    /// <see cref="CommitCommand"/> (or it calls <see cref="CommitAsync"/>), so COMMIT rides in the round trip that made
+    /// the last writes and the locks they took are released by it, not one round trip later. BEGIN and COMMIT are sent as
+    /// statements (an NpgsqlTransaction's commit is always a round trip of its own). A failure rolls back.
+    /// </summary>
+    public async Task<T> AsWorkerCommittingInLastBatchAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var conn = await worker.Source.OpenConnectionAsync(ct);
+        await BareAsync(conn, "BEGIN", ct);
+        try
+        {
+            return await work(conn);
+        }
+        catch
+        {
+            // A no-op (a server warning) if the failure came after the COMMIT went through.
+            if (conn.State == ConnectionState.Open) await BareAsync(conn, "ROLLBACK", CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The COMMIT that ends the last batch of <see cref="AsWorkerCommittingInLastBatchAsync{T}"/>'s work.</summary>
+    public static NpgsqlBatchCommand CommitCommand() => new("COMMIT");
+
+    /// <summary>COMMIT on its own, for a path of that work with no batch to carry it.</summary>
+    public static Task CommitAsync(NpgsqlConnection conn, CancellationToken ct) => BareAsync(conn, "COMMIT", ct);
+
+    /// <summary>A bare statement (Dapper would take a single word for a procedure to CALL).</summary>
+    private static async Task BareAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Sets the identity for RLS and reads the caller's organisation and roles, in one round trip.</summary>
     private static async Task<Caller?> LoadCallerAsync(NpgsqlConnection conn, Guid personId, CancellationToken ct)
     {

@@ -66,23 +66,14 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
         List<OutboxRow> claimed = [];
         try
         {
-            // BEGIN and COMMIT as statements (not an NpgsqlTransaction), so that COMMIT can ride in the last batch.
-            await using var conn = await db.Worker.OpenConnectionAsync(ct);
-            await StatementAsync(conn, "BEGIN", ct);
-            try
+            return await db.AsWorkerCommittingInLastBatchAsync(async conn =>
             {
                 claimed = await ClaimAsync(conn, null, ct);
                 if (claimed.Count == options.DispatchBatchSize) _backlog.Signal(); // more is due: a helper takes the next batch meanwhile
                 if (claimed.Count > 0) await DispatchTogetherAsync(conn, claimed, ct);
-                else await StatementAsync(conn, "COMMIT", ct);
-            }
-            catch
-            {
-                if (conn.State == System.Data.ConnectionState.Open)
-                    await StatementAsync(conn, "ROLLBACK", CancellationToken.None); // a no-op (a warning) if the batch's COMMIT went through
-                throw;
-            }
-            return claimed.Count;
+                else await Db.CommitAsync(conn, ct);
+                return claimed.Count;
+            }, ct);
         }
         catch (Exception e) when (claimed.Count > 0 && !ct.IsCancellationRequested)
         {
@@ -96,13 +87,6 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
         }
     }
 
-    /// <summary>A bare statement (Dapper would take a single word for a procedure to CALL).</summary>
-    private static async Task StatementAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection conn, long[]? only, CancellationToken ct) =>
         (await conn.QueryAsync<OutboxRow>(new CommandDefinition($"""
             SELECT id, organization_id, kind, payload::text AS payload, attempts, created_at FROM outbox
@@ -110,6 +94,7 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
             ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED
             """, new { limit = options.DispatchBatchSize, only }, cancellationToken: ct))).ToList();
 
+    /// <summary>Turns the claimed rows into notifications and commits the transaction, in its last batch.</summary>
     private async Task DispatchTogetherAsync(NpgsqlConnection conn, List<OutboxRow> rows, CancellationToken ct)
     {
         var drafted = await dispatch.DraftAsync(conn, rows, ct);
@@ -118,7 +103,7 @@ public sealed class OutboxDispatcher(Db db, OutboxDispatch dispatch, Notificatio
         if (drafted.Drafts.Count > 0) batch.BatchCommands.Add(NotificationWriter.CreateCommand(drafted.Drafts, dispatch.Now));
         batch.BatchCommands.Add(Mark(drafted.Done.Select(d => d.Row.Row.Id).ToArray()));
         if (NotificationWriter.PublishCommand(drafted.Drafts) is { } publish) batch.BatchCommands.Add(publish); // it takes the stream counters
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT")); // in the same round trip: the counters are released at once
+        batch.BatchCommands.Add(Db.CommitCommand()); // in the same round trip: the counters are released at once
         await batch.ExecuteNonQueryAsync(ct);
         dispatch.Warn(drafted);
     }

@@ -22,11 +22,7 @@ public sealed class CommitLog(int capacity)
     public long Next => Interlocked.Read(ref _next);
 
     /// <summary>Called just before COMMIT is sent (the change's lock is held and its event written: only the commit remains).</summary>
-    public void Committing(long seq, int chapter)
-    {
-        _chapter[seq] = chapter;
-        Volatile.Write(ref _committing[seq], Stopwatch.GetTimestamp());
-    }
+    public void Committing(long seq, int chapter) => CommittingAt(seq, chapter, Stopwatch.GetTimestamp());
 
     /// <summary>As <see cref="Committing"/>, with a commit time learnt afterwards (an HTTP answer or a NOTIFY).</summary>
     public void CommittingAt(long seq, int chapter, long timestamp)
